@@ -1,0 +1,136 @@
+import type { Candidate, ChatModelV1, GeneratorV1, PromptRewriterV1, ScorerV1 } from '../ports/index.js';
+
+/** A validated generation request with every default filled in: what the engine executes. */
+export interface GenerationPlan {
+  readonly prompt: string;
+  readonly negativePrompt?: string;
+  /** How many top images the record returns in `images`. */
+  readonly n: number;
+  readonly width: number;
+  readonly height: number;
+  /** Sampler steps of the final image. */
+  readonly steps: number;
+  readonly guidance: number;
+  /** Root seed: every noise seed and sampling choice of the request derives from it. */
+  readonly seed: number;
+  readonly promptOptimization: PromptOptimizationPlan;
+  readonly search: SearchPlan;
+  /** Scorers and their weights; at least one. */
+  readonly rewards: readonly RewardSpec[];
+  readonly aggregate: AggregateMethod;
+  /** Wall-clock budget; past it the engine returns the best so far and marks the record truncated. */
+  readonly deadlineMs?: number;
+}
+
+/** Prompt optimization settings (Promptist rewriting, OPT2I revision). */
+export interface PromptOptimizationPlan {
+  readonly method: 'none' | 'promptist' | 'opt2i';
+  /** off: never rewrite; on: always; auto: rewrite when the method is available and the budget allows. */
+  readonly mode: 'off' | 'auto' | 'on';
+  /** OPT2I rounds. */
+  readonly rounds: number;
+  /** Rewrites per round (Promptist k, OPT2I prompts per round). */
+  readonly candidates: number;
+  /** Fixed noises each candidate prompt is judged on (OPT2I m). */
+  readonly noises: number;
+  /** Stop once the best aggregated reward reaches this (OPT2I target score). */
+  readonly target?: number;
+}
+
+/** Noise search settings. */
+export interface SearchPlan {
+  readonly method: 'best_of_n' | 'zero_order';
+  /** Total images the whole request may generate (prompt judging + search + final). */
+  readonly budget: number;
+  /** Sampler steps of search candidates (defaults to the final `steps`). */
+  readonly searchSteps: number;
+  /** Zero-order: neighbours per step. */
+  readonly neighbors: number;
+  /** Zero-order: cosine between a neighbour and its pivot. */
+  readonly cosine: number;
+  /** Zero-order: what to do when no neighbour beats the pivot. */
+  readonly onStall: 'restart' | 'shrink';
+  /** Stop early once the best aggregated reward reaches this. */
+  readonly threshold?: number;
+}
+
+/** One scorer of the reward and its weight. */
+export interface RewardSpec {
+  readonly model: string;
+  readonly weight: number;
+}
+
+/** How raw scores of several scorers become one reward. */
+export type AggregateMethod = 'rank' | 'zscore' | 'weighted_sum';
+
+/** A scorer with its registry data: per-scorer calibration for `zscore` aggregation. */
+export interface ScorerEntry {
+  readonly scorer: ScorerV1;
+  readonly calibration: { readonly mean: number; readonly std: number };
+}
+
+/** Stores a candidate's image as soon as it exists and says where it can be fetched. */
+export interface ImageSink {
+  save(candidateId: string, image: { readonly bytes: Uint8Array; readonly mediaType: string }): Promise<{ readonly url: string }>;
+}
+
+/** The ports the engine works with, injected by the runtime. */
+export interface EngineDeps {
+  readonly generator: GeneratorV1;
+  readonly scorers: Readonly<Record<string, ScorerEntry>>;
+  readonly rewriter?: PromptRewriterV1;
+  readonly chatModel?: ChatModelV1;
+  readonly imageSink: ImageSink;
+  /** Milliseconds clock (injected for tests). */
+  readonly now?: () => number;
+}
+
+/** Progress the engine reports while it works (the SSE stream's events). */
+export type EngineEvent =
+  | { readonly type: 'prompt'; readonly prompt: string; readonly source: 'user' | 'promptist' | 'opt2i'; readonly round: number }
+  | { readonly type: 'candidate'; readonly candidate: Candidate }
+  | { readonly type: 'best'; readonly candidate: Candidate };
+
+/** One round of prompt optimization or one step of search, as the record's trace keeps it. */
+export interface TraceEntry {
+  readonly phase: 'prompt' | 'search' | 'final';
+  readonly method: string;
+  readonly round: number;
+  readonly candidateIds: readonly string[];
+  readonly bestCandidateId: string | null;
+  readonly bestReward: number | null;
+  readonly note?: string;
+  /** Prompts judged in this round with their mean reward (prompt phase). */
+  readonly prompts?: readonly { readonly prompt: string; readonly reward: number | null }[];
+}
+
+/** What the request cost. */
+export interface Usage {
+  readonly images: number;
+  /** Images spent judging prompts. */
+  readonly promptImages: number;
+  /** Images spent searching noises (incl. prompt judging). */
+  readonly searchImages: number;
+  readonly searchNfe: number;
+  readonly finalNfe: number;
+  readonly calls: Readonly<Record<'generator' | 'scorer' | 'rewriter' | 'chat', number>>;
+  readonly ms: Readonly<Record<string, number>>;
+}
+
+/** The engine's answer: every candidate, the best, the top n, the trace and the usage. */
+export interface EngineResult {
+  readonly finalPrompt: string;
+  readonly best: Candidate | null;
+  readonly images: readonly Candidate[];
+  readonly candidates: readonly Candidate[];
+  readonly trace: readonly TraceEntry[];
+  readonly usage: Usage;
+  readonly truncated: boolean;
+  readonly warnings: readonly string[];
+}
+
+/** Per-run options of the engine. */
+export interface RunOptions {
+  readonly abortSignal?: AbortSignal;
+  readonly onEvent?: (event: EngineEvent) => void;
+}

@@ -1,0 +1,35 @@
+import type { NoiseRecipe } from './noise-recipe.js';
+import type { ScoreDetail } from './scorer.js';
+
+/** Scores of one image, keyed by scorer model id (`{geneval: 0.5, aesthetic: 6.1}`). */
+export type Scores = Record<string, number>;
+
+/** Why a candidate is in the record: judging a prompt, searching noises, or the final full-step image. */
+export type CandidatePhase = 'prompt' | 'search' | 'final';
+
+/** One generated (or failed) image of a request, with everything needed to reproduce and judge it. */
+export interface Candidate {
+  /** Unique within its generation (`c000`, `c001`, …). */
+  readonly id: string;
+  readonly prompt: string;
+  readonly negativePrompt?: string;
+  readonly noise: NoiseRecipe;
+  readonly steps: number;
+  readonly guidance: number;
+  readonly width: number;
+  readonly height: number;
+  readonly phase: CandidatePhase;
+  /** Prompt-optimization round or search step that produced it. */
+  readonly round: number;
+  /** Raw score per scorer model. */
+  readonly scores: Scores;
+  /** Scorer explanations, per scorer model, where a scorer gave one. */
+  readonly details?: Record<string, ScoreDetail>;
+  /** Aggregated reward within this request; null when the candidate failed. */
+  readonly reward: number | null;
+  readonly mediaType?: string;
+  /** Where the image bytes can be fetched (set once stored). */
+  readonly url?: string;
+  readonly nfe: number;
+  readonly error?: { readonly code: string; readonly message: string };
+}
