@@ -1,0 +1,33 @@
+import type { EngineDeps, RewardSpec, ScorerEntry } from '../engine/generation-plan.js';
+import type { BlobStore, ChatModelV1, GeneratorV1, PromptRewriterV1 } from '../ports/index.js';
+
+/** Everything the HTTP app needs, injected as a plain object (tests build it with what they need). */
+export interface AppDeps {
+  readonly generator: GeneratorV1;
+  readonly scorers: Readonly<Record<string, ScorerEntry>>;
+  readonly rewriter?: PromptRewriterV1;
+  readonly chatModel?: ChatModelV1;
+  readonly store: BlobStore;
+  /** Tenant records are filed under (until auth assigns one per API key). */
+  readonly tenant?: string;
+  /** Rewards used when a request names none. Default: the first scorer, weight 1. */
+  readonly defaultRewards?: readonly RewardSpec[];
+  /** Base URL of image links; default: the request's origin. */
+  readonly publicUrl?: string;
+  /** Largest accepted request body in bytes. */
+  readonly maxBodyBytes?: number;
+  readonly now?: () => number;
+  /** Seed used when a request names none. */
+  readonly randomSeed?: () => number;
+  /** The engine entry point (injectable so API tests can exercise failure paths). */
+  readonly runGeneration?: (plan: Parameters<EngineRun>[0], deps: EngineDeps, options?: Parameters<EngineRun>[2]) => ReturnType<EngineRun>;
+}
+
+type EngineRun = typeof import('../engine/index.js').runGeneration;
+
+/** Rewards a request without `rewards` gets: the configured default, else the first scorer at weight 1. */
+export function defaultRewardsOf(deps: AppDeps): readonly RewardSpec[] {
+  if (deps.defaultRewards) return deps.defaultRewards;
+  const first = Object.keys(deps.scorers)[0];
+  return first ? [{ model: first, weight: 1 }] : [];
+}

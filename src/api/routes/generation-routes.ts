@@ -1,0 +1,59 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { generationRecordSchema, problemSchema } from '../schemas/generation-record.js';
+import { generationRequestSchema } from '../schemas/generation-request.js';
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
+
+const idParams = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '01933b6e-8f1a-7c3e-9d4b-2f6a8e1c5b7d' }),
+});
+
+/** `POST /v1/generations`. */
+export const createGenerationRoute = createRoute({
+  method: 'post',
+  path: '/v1/generations',
+  summary: 'Generate an aligned image',
+  description:
+    'Optimizes the prompt, searches initial noises under the budget, scores every candidate with the reward models and answers the generation record with the best image.',
+  request: { body: { required: true, content: { 'application/json': { schema: generationRequestSchema } } } },
+  responses: {
+    200: { description: 'The finished generation.', content: { 'application/json': { schema: generationRecordSchema } } },
+    400: problemResponse('The body is not JSON.'),
+    413: problemResponse('The body is too large.'),
+    422: problemResponse('The request breaks the schema or a limit; `invalid_params` says which field.'),
+    502: problemResponse('Every candidate failed at the inference backend (the failed record is kept).'),
+  },
+});
+
+/** `GET /v1/generations/{id}`. */
+export const getGenerationRoute = createRoute({
+  method: 'get',
+  path: '/v1/generations/{id}',
+  summary: 'Get a generation record',
+  request: { params: idParams },
+  responses: {
+    200: { description: 'The record.', content: { 'application/json': { schema: generationRecordSchema } } },
+    404: problemResponse('No such generation.'),
+  },
+});
+
+/** `GET /v1/generations/{id}/candidates/{candidateId}`. */
+export const getCandidateImageRoute = createRoute({
+  method: 'get',
+  path: '/v1/generations/{id}/candidates/{candidateId}',
+  summary: 'Get a candidate image',
+  description: 'The image bytes; immutable, with a strong ETag.',
+  request: {
+    params: idParams.extend({
+      candidateId: z.string().openapi({ param: { name: 'candidateId', in: 'path' }, example: 'c000' }),
+    }),
+  },
+  responses: {
+    200: { description: 'The image.', content: { 'image/png': { schema: z.string().openapi({ format: 'binary' }) } } },
+    304: { description: 'Not modified (If-None-Match matched).' },
+    404: problemResponse('No such generation or candidate image.'),
+  },
+});

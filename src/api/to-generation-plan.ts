@@ -1,0 +1,109 @@
+import type { GenerationPlan, RewardSpec } from '../engine/generation-plan.js';
+import type { GenerationRequest } from './schemas/generation-request.js';
+import { ValidationFailedError } from './http-errors.js';
+
+/** What the deployment offers, which a request is checked against. */
+export interface PlanContext {
+  readonly scorerIds: readonly string[];
+  readonly defaultRewards: readonly RewardSpec[];
+  readonly hasRewriter: boolean;
+  readonly hasChatModel: boolean;
+  /** Seed used when the request names none. */
+  readonly randomSeed: () => number;
+}
+
+/**
+ * Turns a validated request into the engine's plan, filling defaults and checking what only the
+ * deployment knows (which scorers exist, whether a prompt model is there).
+ */
+export function toGenerationPlan(request: GenerationRequest, context: PlanContext): GenerationPlan {
+  const optimization = request.prompt_optimization;
+  const search = request.search;
+  const method = optimization?.method ?? 'none';
+  const mode = optimization?.mode ?? (method === 'none' ? 'off' : 'on');
+  const rewards = request.rewards ?? context.defaultRewards;
+  const problems: { name: string; reason: string }[] = [];
+
+  rewards.forEach((reward, index) => {
+    if (!context.scorerIds.includes(reward.model)) {
+      problems.push({ name: `rewards[${index}].model`, reason: `unknown scorer "${reward.model}"; available: ${context.scorerIds.join(', ')}` });
+    }
+  });
+  if (rewards.length > 0 && rewards.every((reward) => reward.weight === 0)) {
+    problems.push({ name: 'rewards', reason: 'at least one reward needs a weight above 0' });
+  }
+  if (mode === 'on' && method === 'promptist' && !context.hasRewriter) {
+    problems.push({ name: 'prompt_optimization.method', reason: 'promptist is not available on this deployment; use mode "auto" or "off"' });
+  }
+  if (mode === 'on' && method === 'opt2i' && !context.hasChatModel) {
+    problems.push({ name: 'prompt_optimization.method', reason: 'opt2i is not available on this deployment; use mode "auto" or "off"' });
+  }
+  if (mode === 'on' && method === 'none') {
+    problems.push({ name: 'prompt_optimization.mode', reason: 'mode "on" needs a method (promptist or opt2i)' });
+  }
+  const budget = search?.budget ?? 4;
+  if (request.n > budget) {
+    problems.push({ name: 'n', reason: `n (${request.n}) cannot exceed search.budget (${budget}); raise the budget or lower n` });
+  }
+  if (problems.length > 0) {
+    throw new ValidationFailedError(problems.map((problem) => `${problem.name}: ${problem.reason}`).join('; '), problems);
+  }
+
+  return {
+    prompt: request.prompt,
+    ...(request.negative_prompt !== undefined ? { negativePrompt: request.negative_prompt } : {}),
+    n: request.n,
+    width: request.width,
+    height: request.height,
+    steps: request.steps,
+    guidance: request.guidance,
+    seed: request.seed ?? context.randomSeed(),
+    promptOptimization: {
+      method,
+      mode,
+      rounds: optimization?.rounds ?? 3,
+      candidates: optimization?.candidates ?? 5,
+      noises: optimization?.noises ?? 4,
+      ...(optimization?.target !== undefined ? { target: optimization.target } : {}),
+    },
+    search: {
+      method: search?.method ?? 'best_of_n',
+      budget,
+      searchSteps: search?.search_steps ?? request.steps,
+      neighbors: search?.neighbors ?? 4,
+      cosine: search?.cosine ?? 0.95,
+      onStall: search?.on_stall ?? 'restart',
+      ...(search?.threshold !== undefined ? { threshold: search.threshold } : {}),
+    },
+    rewards,
+    aggregate: request.aggregate,
+    ...(request.deadline_ms !== undefined ? { deadlineMs: request.deadline_ms } : {}),
+  };
+}
+
+/** The plan as the record's `request` field shows it (snake_case, every default filled in). */
+export function describePlan(plan: GenerationPlan): Record<string, unknown> {
+  return {
+    prompt: plan.prompt,
+    ...(plan.negativePrompt !== undefined ? { negative_prompt: plan.negativePrompt } : {}),
+    n: plan.n,
+    width: plan.width,
+    height: plan.height,
+    steps: plan.steps,
+    guidance: plan.guidance,
+    seed: plan.seed,
+    prompt_optimization: { ...plan.promptOptimization },
+    search: {
+      method: plan.search.method,
+      budget: plan.search.budget,
+      search_steps: plan.search.searchSteps,
+      neighbors: plan.search.neighbors,
+      cosine: plan.search.cosine,
+      on_stall: plan.search.onStall,
+      ...(plan.search.threshold !== undefined ? { threshold: plan.search.threshold } : {}),
+    },
+    rewards: plan.rewards.map((reward) => ({ ...reward })),
+    aggregate: plan.aggregate,
+    ...(plan.deadlineMs !== undefined ? { deadline_ms: plan.deadlineMs } : {}),
+  };
+}

@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DiffalignError } from './ports/errors.js';
+
+/** Environment variables diffalign reads, with their defaults: nothing needs to be set locally. */
+const envSchema = z.object({
+  DIFFALIGN_HOST: z.string().min(1).default('127.0.0.1'),
+  DIFFALIGN_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  DIFFALIGN_DATA_DIR: z.string().min(1).default('./data'),
+  DIFFALIGN_BACKEND: z.enum(['reference']).default('reference'),
+  DIFFALIGN_STORAGE: z.enum(['fs']).default('fs'),
+  DIFFALIGN_PUBLIC_URL: z.url().optional(),
+  DIFFALIGN_TENANT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes')
+    .default('default'),
+  DIFFALIGN_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(6 * 1024 * 1024).default(256 * 1024),
+  DIFFALIGN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+/** Parsed configuration of a diffalign runtime. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** Absolute directory of the local filesystem store. */
+  readonly dataDir: string;
+  readonly backend: 'reference';
+  readonly storage: 'fs';
+  /** Base URL image links point at; when absent, the request's own origin. */
+  readonly publicUrl: string | undefined;
+  readonly tenant: string;
+  readonly maxBodyBytes: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+/** A configuration variable is missing or malformed; names the variable and what it expects. */
+export class ConfigError extends DiffalignError {
+  constructor(message: string) {
+    super('invalid_config', message);
+  }
+}
+
+/** Reads and validates configuration from an environment (process.env by default). */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const values = parsed.data;
+  return {
+    host: values.DIFFALIGN_HOST,
+    port: values.DIFFALIGN_PORT,
+    dataDir: resolve(cwd, values.DIFFALIGN_DATA_DIR),
+    backend: values.DIFFALIGN_BACKEND,
+    storage: values.DIFFALIGN_STORAGE,
+    publicUrl: values.DIFFALIGN_PUBLIC_URL?.replace(/\/+$/, ''),
+    tenant: values.DIFFALIGN_TENANT,
+    maxBodyBytes: values.DIFFALIGN_MAX_BODY_BYTES,
+    logLevel: values.DIFFALIGN_LOG_LEVEL,
+  };
+}
+
+/** The configuration table for the README: variable, default, meaning. */
+export const CONFIG_DOCS: readonly (readonly [string, string, string])[] = [
+  ['DIFFALIGN_HOST', '127.0.0.1', 'interface the local server listens on'],
+  ['DIFFALIGN_PORT', '8787', 'port of the local server'],
+  ['DIFFALIGN_DATA_DIR', './data', 'directory of the local blob store (generations, feedback, idempotency)'],
+  ['DIFFALIGN_BACKEND', 'reference', 'inference backend: `reference` (in-process, CPU, no weights)'],
+  ['DIFFALIGN_STORAGE', 'fs', 'blob store: `fs` (local directory)'],
+  ['DIFFALIGN_PUBLIC_URL', '(request origin)', 'base URL used in image links of records'],
+  ['DIFFALIGN_TENANT', 'default', 'tenant the records are filed under (until auth assigns one per key)'],
+  ['DIFFALIGN_MAX_BODY_BYTES', '262144', 'largest request body accepted (413 above it)'],
+  ['DIFFALIGN_LOG_LEVEL', 'info', 'debug, info, warn, error or silent'],
+];

@@ -1,0 +1,30 @@
+import { uuidV7Timestamp } from './uuid-v7.js';
+
+/**
+ * Where a generation lives on a BlobStore: `generations/<tenant>/<yyyy>/<mm>/<dd>/<id>/`.
+ * The date comes from the id's UUIDv7 timestamp, so a record is found from (tenant, id) alone.
+ */
+export function generationPrefix(tenant: string, id: string): string {
+  const created = new Date(uuidV7Timestamp(id));
+  const yyyy = String(created.getUTCFullYear()).padStart(4, '0');
+  const mm = String(created.getUTCMonth() + 1).padStart(2, '0');
+  const dd = String(created.getUTCDate()).padStart(2, '0');
+  return `generations/${tenant}/${yyyy}/${mm}/${dd}/${id}/`;
+}
+
+/** Key of a generation's record document. */
+export function generationRecordKey(tenant: string, id: string): string {
+  return `${generationPrefix(tenant, id)}record.json`;
+}
+
+/** File extension of an image media type in the layout. */
+export function extensionForMediaType(mediaType: string): string {
+  if (mediaType === 'image/jpeg') return 'jpg';
+  if (mediaType === 'image/webp') return 'webp';
+  return 'png';
+}
+
+/** Key of one candidate's image bytes. */
+export function candidateImageKey(tenant: string, id: string, candidateId: string, mediaType = 'image/png'): string {
+  return `${generationPrefix(tenant, id)}${candidateId}.${extensionForMediaType(mediaType)}`;
+}
