@@ -15,6 +15,7 @@ const envSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes')
     .default('default'),
   DIFFALIGN_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(6 * 1024 * 1024).default(256 * 1024),
+  DIFFALIGN_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   DIFFALIGN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -30,6 +31,8 @@ export interface Config {
   readonly publicUrl: string | undefined;
   readonly tenant: string;
   readonly maxBodyBytes: number;
+  /** How often a running generation re-writes its record; 4 missed beats read as `interrupted`. */
+  readonly heartbeatMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -57,6 +60,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: values.DIFFALIGN_PUBLIC_URL?.replace(/\/+$/, ''),
     tenant: values.DIFFALIGN_TENANT,
     maxBodyBytes: values.DIFFALIGN_MAX_BODY_BYTES,
+    heartbeatMs: values.DIFFALIGN_HEARTBEAT_MS,
     logLevel: values.DIFFALIGN_LOG_LEVEL,
   };
 }
@@ -71,5 +75,6 @@ export const CONFIG_DOCS: readonly (readonly [string, string, string])[] = [
   ['DIFFALIGN_PUBLIC_URL', '(request origin)', 'base URL used in image links of records'],
   ['DIFFALIGN_TENANT', 'default', 'tenant the records are filed under (until auth assigns one per key)'],
   ['DIFFALIGN_MAX_BODY_BYTES', '262144', 'largest request body accepted (413 above it)'],
+  ['DIFFALIGN_HEARTBEAT_MS', '5000', 'how often a running generation re-writes its record; 4 missed beats read as `interrupted`'],
   ['DIFFALIGN_LOG_LEVEL', 'info', 'debug, info, warn, error or silent'],
 ];

@@ -19,6 +19,10 @@ export interface AppDeps {
   readonly now?: () => number;
   /** Seed used when a request names none. */
   readonly randomSeed?: () => number;
+  /** How often running generations re-write their record to show they are alive. */
+  readonly heartbeatMs?: number;
+  /** Keeps background work (async generations) alive: the runtime's hook (Lambda's waitUntil, a tracker in Node). */
+  readonly waitUntil?: (work: Promise<unknown>) => void;
   /** The engine entry point (injectable so API tests can exercise failure paths). */
   readonly runGeneration?: (plan: Parameters<EngineRun>[0], deps: EngineDeps, options?: Parameters<EngineRun>[2]) => ReturnType<EngineRun>;
 }

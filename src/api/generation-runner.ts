@@ -7,6 +7,11 @@ import type { GenerationRecord } from './schemas/generation-record.js';
 import { describePlan } from './to-generation-plan.js';
 import { resultFields } from './to-generation-record.js';
 
+/** How often a running generation re-writes its record to say it is alive (default). */
+export const HEARTBEAT_MS = 5_000;
+/** A running record whose heartbeat is older than this many heartbeats belongs to a worker that died. */
+export const STALE_AFTER_BEATS = 4;
+
 /** One accepted generation: its id, the plan, and where its images are linked from. */
 export interface AcceptedGeneration {
   readonly id: string;
@@ -36,22 +41,47 @@ export function initialRecord(accepted: AcceptedGeneration, nowMs: number, statu
     ...(accepted.metadata ? { metadata: accepted.metadata } : {}),
     created_at: new Date(nowMs).toISOString(),
     completed_at: null,
+    heartbeat_at: new Date(nowMs).toISOString(),
+  };
+}
+
+/**
+ * How a stored record reads to a client: a queued/running record whose worker stopped
+ * heart-beating (the process died or restarted) is reported as failed with code `interrupted`.
+ */
+export function observedRecord(record: GenerationRecord, nowMs: number, heartbeatMs: number = HEARTBEAT_MS): GenerationRecord {
+  if (record.status !== 'queued' && record.status !== 'running') return record;
+  const heartbeat = Date.parse(record.heartbeat_at ?? record.created_at);
+  if (nowMs - heartbeat <= STALE_AFTER_BEATS * heartbeatMs) return record;
+  const { heartbeat_at: _heartbeat, ...rest } = record;
+  return {
+    ...rest,
+    status: 'failed',
+    error: { code: 'interrupted', message: 'the worker running this generation stopped before it finished (server restart or crash); submit it again' },
+    completed_at: new Date(heartbeat).toISOString(),
   };
 }
 
 /**
  * Runs the engine for an accepted generation, storing images as they arrive and the record at the
- * start and the end. Never throws for engine failures: they end as a `failed` record.
+ * start, on a heartbeat, and at the end. Never throws for engine failures: they end as a `failed` record.
  */
 export async function runAndRecord(
   accepted: AcceptedGeneration,
   deps: AppDeps,
   store: GenerationStore<GenerationRecord>,
-  options: { abortSignal?: AbortSignal; onEvent?: (event: EngineEvent) => void; status?: 'queued' | 'running' } = {},
+  options: { abortSignal?: AbortSignal; onEvent?: (event: EngineEvent) => void; started?: GenerationRecord } = {},
 ): Promise<GenerationRecord> {
   const now = deps.now ?? Date.now;
-  const started = initialRecord(accepted, now(), 'running');
-  await store.saveRecord(started);
+  let current: GenerationRecord = { ...(options.started ?? initialRecord(accepted, now(), 'running')), status: 'running', heartbeat_at: new Date(now()).toISOString() };
+  await store.saveRecord(current);
+  let pendingBeat: Promise<void> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    current = { ...current, heartbeat_at: new Date(now()).toISOString() };
+    pendingBeat = store.saveRecord(current).catch((error: unknown) => console.error('heartbeat write failed', error));
+  }, deps.heartbeatMs ?? HEARTBEAT_MS);
+  heartbeat.unref?.();
+
   const engineDeps: EngineDeps = {
     generator: deps.generator,
     scorers: deps.scorers,
@@ -74,7 +104,7 @@ export async function runAndRecord(
     });
     const fields = resultFields(result);
     record = {
-      ...started,
+      ...current,
       ...fields,
       status: result.best ? 'succeeded' : 'failed',
       ...(result.best ? {} : { error: { code: 'all_candidates_failed', message: firstCandidateError(fields.candidates) } }),
@@ -84,10 +114,14 @@ export async function runAndRecord(
     const code = DiffalignError.isInstance(error) ? error.code : 'internal_error';
     const message = DiffalignError.isInstance(error) ? error.message : 'the engine failed unexpectedly';
     if (!DiffalignError.isInstance(error)) console.error(error);
-    record = { ...started, status: 'failed', error: { code, message }, completed_at: new Date(now()).toISOString() };
+    record = { ...current, status: 'failed', error: { code, message }, completed_at: new Date(now()).toISOString() };
+  } finally {
+    clearInterval(heartbeat);
+    await pendingBeat;
   }
-  await store.saveRecord(record);
-  return record;
+  const { heartbeat_at: _heartbeat, ...finished } = record;
+  await store.saveRecord(finished);
+  return finished;
 }
 
 function firstCandidateError(candidates: GenerationRecord['candidates']): string {

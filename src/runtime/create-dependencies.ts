@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { ScorerEntry } from '../engine/generation-plan.js';
 
 /** Wires the adapters a configuration names into the app's dependencies (the only place adapters meet the app). */
-export function createDependencies(config: Config): AppDeps {
+export function createDependencies(config: Config, extras: Pick<AppDeps, 'waitUntil'> = {}): AppDeps {
   const world = createReferenceWorld();
   const scorers: Record<string, ScorerEntry> = {};
   for (const scorer of world.scorers) {
@@ -20,6 +20,8 @@ export function createDependencies(config: Config): AppDeps {
     tenant: config.tenant,
     defaultRewards: [{ model: 'geneval', weight: 1 }],
     maxBodyBytes: config.maxBodyBytes,
+    heartbeatMs: config.heartbeatMs,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    ...extras,
   };
 }

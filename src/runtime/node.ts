@@ -15,15 +15,24 @@ function main(): void {
     }
     throw error;
   }
-  const app = createApp(createDependencies(config));
+  // Async generations run in this process; on shutdown they get a grace period, and a record
+  // left running after it reads as `interrupted` once its heartbeat goes stale.
+  const background = new Set<Promise<unknown>>();
+  const waitUntil = (work: Promise<unknown>): void => {
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  };
+  const app = createApp(createDependencies(config, { waitUntil }));
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     if (config.logLevel !== 'silent') {
       console.log(`diffalign listening on http://${info.address}:${info.port} (backend ${config.backend}, storage ${config.storage} at ${config.dataDir})`);
     }
   });
   const shutdown = (): void => {
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 2000).unref();
+    server.close();
+    const grace = setTimeout(() => process.exit(0), 10_000);
+    grace.unref();
+    void Promise.allSettled([...background]).then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

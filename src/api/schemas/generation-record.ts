@@ -81,6 +81,7 @@ export const generationRecordSchema = z
     metadata: z.record(z.string(), z.string()).optional(),
     created_at: z.string(),
     completed_at: z.string().nullable(),
+    heartbeat_at: z.string().optional().openapi({ description: 'While queued or running: when the worker last said it is alive. A stale heartbeat means the worker died and the record is reported `failed` with code `interrupted`.' }),
   })
   .openapi('Generation');
 

@@ -1,0 +1,101 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GenerationRecord } from '../../src/api/schemas/generation-record.js';
+import { freePort, type RunningServer, startServer } from '../support/spawn-server.js';
+
+async function filesUnder(directory: string): Promise<string[]> {
+  try {
+    return (await readdir(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+}
+
+describe('node runtime (a real server process on loopback, reference backend, fs storage)', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    dataDir = join(await mkdtemp(join(tmpdir(), 'diffalign-node-')), 'data');
+    env = { DIFFALIGN_PORT: String(await freePort()), DIFFALIGN_DATA_DIR: dataDir, DIFFALIGN_HEARTBEAT_MS: '100' };
+    server = await startServer(env);
+    console.log(`server listening after ${server.startupMs} ms`);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('answers GET /healthz', async () => {
+    const response = await fetch(`${server.baseUrl}/healthz`);
+    expect(response.status).toBe(200);
+  });
+
+  it('refuses bad input with problem+json and writes nothing', async () => {
+    // Prepare
+    const post = (body: string) => fetch(`${server.baseUrl}/v1/generations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    // Act
+    const responses = await Promise.all([
+      post(JSON.stringify({ search: { budget: 4 } })),
+      post(JSON.stringify({ prompt: 'a photo of a red apple', search: { budget: 1_000_000 } })),
+      post('this is not json'),
+      post(JSON.stringify({ prompt: 'x'.repeat(5 * 1024 * 1024) })),
+    ]);
+    // Assess
+    expect(responses.map((response) => response.status)).toEqual([422, 422, 400, 413]);
+    for (const response of responses) expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await filesUnder(dataDir)).toEqual([]);
+  });
+
+  it('generates best-of-4, serves the chosen PNG, and finds the record again after a restart', async () => {
+    // Act
+    const response = await fetch(`${server.baseUrl}/v1/generations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'a photo of a red apple', search: { method: 'best_of_n', budget: 4 } }),
+    });
+    const record = (await response.json()) as GenerationRecord;
+    // Assess
+    expect(response.status).toBe(200);
+    expect(record.usage?.images).toBe(4);
+    expect(record.candidates).toHaveLength(4);
+    const bestReward = Math.max(...record.candidates.map((candidate) => candidate.reward ?? -Infinity));
+    expect(record.best?.reward).toBe(bestReward);
+    expect(record.candidates.find((candidate) => candidate.reward === bestReward)?.id).toBe(record.best?.id);
+
+    const image = await fetch(record.best!.url!);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    const metadata = await sharp(Buffer.from(await image.arrayBuffer())).metadata();
+    expect(metadata).toMatchObject({ format: 'png', width: 512, height: 512 });
+
+    await server.stop();
+    server = await startServer(env);
+    const again = await fetch(`${server.baseUrl}/v1/generations/${record.id}`);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(record);
+  });
+
+  it('says what happened to an async generation whose server was killed mid-run', async () => {
+    // Prepare
+    const response = await fetch(`${server.baseUrl}/v1/generations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'respond-async' },
+      body: JSON.stringify({ prompt: 'a photo of three dogs and a red car', search: { budget: 256 }, width: 1024, height: 1024 }),
+    });
+    const queued = (await response.json()) as GenerationRecord;
+    expect(response.status).toBe(202);
+    // Act
+    await server.stop('SIGKILL');
+    server = await startServer(env);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const after = (await (await fetch(`${server.baseUrl}/v1/generations/${queued.id}`)).json()) as GenerationRecord;
+    // Assess
+    expect(after.status).toBe('failed');
+    expect(after.error?.code).toBe('interrupted');
+  });
+});
