@@ -18,9 +18,37 @@ export const createGenerationRoute = createRoute({
   summary: 'Generate an aligned image',
   description:
     'Optimizes the prompt, searches initial noises under the budget, scores every candidate with the reward models and answers the generation record with the best image.',
-  request: { body: { required: true, content: { 'application/json': { schema: generationRequestSchema } } } },
+  request: {
+    body: { required: true, content: { 'application/json': { schema: generationRequestSchema } } },
+    headers: z.object({
+      Accept: z.string().optional().openapi({
+        param: { name: 'Accept', in: 'header' },
+        description: '`text/event-stream` streams progress as server-sent events instead of waiting for the record.',
+      }),
+      Prefer: z.string().optional().openapi({
+        param: { name: 'Prefer', in: 'header' },
+        description: '`respond-async` answers 202 at once with a `Location` to poll.',
+      }),
+    }),
+  },
   responses: {
-    200: { description: 'The finished generation.', content: { 'application/json': { schema: generationRecordSchema } } },
+    200: {
+      description:
+        'The finished generation. With `Accept: text/event-stream`: a stream of events `accepted` ({id, status, location}), `prompt` ({prompt, source, round}), `candidate` (a Candidate), `best` (a Candidate), `error` (a Problem) and finally `done` (the Generation), each `data` a JSON document.',
+      headers: z.object({ Location: z.string().openapi({ description: 'Where the record can be fetched again.' }) }),
+      content: {
+        'application/json': { schema: generationRecordSchema },
+        'text/event-stream': { schema: z.string().openapi({ description: 'Server-sent events (see the description).' }) },
+      },
+    },
+    202: {
+      description: 'Accepted (`Prefer: respond-async`): the queued record; poll `Location` until `status` is `succeeded` or `failed`.',
+      headers: z.object({
+        Location: z.string().openapi({ description: 'The record to poll.' }),
+        'Preference-Applied': z.string().openapi({ example: 'respond-async' }),
+      }),
+      content: { 'application/json': { schema: generationRecordSchema } },
+    },
     400: problemResponse('The body is not JSON.'),
     413: problemResponse('The body is too large.'),
     422: problemResponse('The request breaks the schema or a limit; `invalid_params` says which field.'),
