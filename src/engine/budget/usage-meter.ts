@@ -1,0 +1,63 @@
+import type { CandidatePhase } from '../../ports/index.js';
+import type { Usage } from '../generation-plan.js';
+
+/** The ports whose calls are counted. */
+export type CountedPort = 'generator' | 'scorer' | 'rewriter' | 'chat';
+
+/** Accumulates what a request costs: images and NFE per phase, calls per port, milliseconds per phase. */
+export class UsageMeter {
+  private readonly images: Record<CandidatePhase, number> = { prompt: 0, search: 0, final: 0 };
+  private readonly nfe: Record<CandidatePhase, number> = { prompt: 0, search: 0, final: 0 };
+  private readonly calls: Record<CountedPort, number> = { generator: 0, scorer: 0, rewriter: 0, chat: 0 };
+  private readonly ms: Record<string, number> = {};
+
+  constructor(private readonly now: () => number) {}
+
+  /** Counts images that were sent to the generator (failed ones included: they were paid for). */
+  addImages(phase: CandidatePhase, count: number): void {
+    this.images[phase] += count;
+  }
+
+  /** Counts NFE a generated image cost. */
+  addNfe(phase: CandidatePhase, nfe: number): void {
+    this.nfe[phase] += nfe;
+  }
+
+  /** Counts one call (each retry is a call). */
+  addCall(port: CountedPort): void {
+    this.calls[port] += 1;
+  }
+
+  /** Runs `work` and adds its wall time to the phase. */
+  async time<T>(phase: string, work: () => Promise<T>): Promise<T> {
+    const start = this.now();
+    try {
+      return await work();
+    } finally {
+      this.ms[phase] = (this.ms[phase] ?? 0) + (this.now() - start);
+    }
+  }
+
+  /** Sets a duration directly (the request's total). */
+  setMs(phase: string, ms: number): void {
+    this.ms[phase] = ms;
+  }
+
+  /** Images generated so far, all phases. */
+  get totalImages(): number {
+    return this.images.prompt + this.images.search + this.images.final;
+  }
+
+  /** The usage as the record reports it: prompt judging counts as search (searchImages, searchNfe include it). */
+  snapshot(): Usage {
+    return {
+      images: this.totalImages,
+      promptImages: this.images.prompt,
+      searchImages: this.images.prompt + this.images.search,
+      searchNfe: this.nfe.prompt + this.nfe.search,
+      finalNfe: this.nfe.final,
+      calls: { ...this.calls },
+      ms: { ...this.ms },
+    };
+  }
+}

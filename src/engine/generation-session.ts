@@ -1,0 +1,209 @@
+import type { Candidate, ScorerV1 } from '../ports/index.js';
+import { RunControl } from './budget/run-control.js';
+import { UsageMeter } from './budget/usage-meter.js';
+import { candidateId, toCandidate, type CandidateRecord, type CandidateRequest } from './candidate-record.js';
+import { BudgetExceededError } from './engine-errors.js';
+import { runCandidatePipeline, type PipelineContext } from './fan-out/candidate-pipeline.js';
+import type { EngineDeps, EngineEvent, GenerationPlan, RewardSpec, RunOptions, TraceEntry } from './generation-plan.js';
+import { SeedAllocator } from './noise/seed-allocator.js';
+import { aggregateRewards, weightedMeanScore, type Calibrations } from './rewards/aggregate-rewards.js';
+import { argmaxReward } from './rewards/reward-ranking.js';
+
+/** Tuning knobs of a session that tests and benchmarks may change. */
+export interface SessionTuning {
+  /** Backoff before the first retry of a retryable port failure (doubles per retry). */
+  readonly retryDelayMs?: number;
+}
+
+/**
+ * The state of one request while the engine works: the budget, every candidate so far, the trace,
+ * warnings, usage and the stop signal. Strategies call `evaluate` and read rewards from here.
+ */
+export class GenerationSession {
+  readonly records: CandidateRecord[] = [];
+  readonly trace: TraceEntry[] = [];
+  readonly warnings: string[] = [];
+  readonly usage: UsageMeter;
+  readonly seeds: SeedAllocator;
+  readonly control: RunControl;
+  readonly now: () => number;
+  /** Reward models with merged duplicate names. */
+  readonly rewards: readonly RewardSpec[];
+  private readonly calibrations: Calibrations;
+  private readonly pipeline: Omit<PipelineContext, 'onSettled'>;
+  private spent = 0;
+  private lastBestId: string | null = null;
+
+  constructor(
+    readonly plan: GenerationPlan,
+    readonly deps: EngineDeps,
+    private readonly options: RunOptions,
+    tuning: SessionTuning = {},
+  ) {
+    this.now = deps.now ?? (() => performance.now());
+    this.usage = new UsageMeter(this.now);
+    this.seeds = new SeedAllocator(plan.seed);
+    this.control = new RunControl(this.now, plan.deadlineMs, options.abortSignal);
+    this.rewards = mergeRewardSpecs(plan.rewards);
+    const scorers: { model: string; scorer: ScorerV1 }[] = [];
+    const calibrations: Record<string, { mean: number; std: number }> = {};
+    for (const spec of this.rewards) {
+      const entry = deps.scorers[spec.model];
+      if (!entry) continue;
+      scorers.push({ model: spec.model, scorer: entry.scorer });
+      calibrations[spec.model] = entry.calibration;
+    }
+    this.calibrations = calibrations;
+    this.pipeline = {
+      generator: deps.generator,
+      scorers,
+      imageSink: deps.imageSink,
+      signal: this.control.signal,
+      usage: this.usage,
+      scoringPrompt: plan.prompt,
+      settings: this.candidateSettings,
+      ...(tuning.retryDelayMs !== undefined ? { retryDelayMs: tuning.retryDelayMs } : {}),
+    };
+  }
+
+  /** Per-request settings every candidate shares. */
+  get candidateSettings(): { negativePrompt?: string; guidance: number; width: number; height: number } {
+    const { plan } = this;
+    return {
+      ...(plan.negativePrompt !== undefined ? { negativePrompt: plan.negativePrompt } : {}),
+      guidance: plan.guidance,
+      width: plan.width,
+      height: plan.height,
+    };
+  }
+
+  /** Images left in the budget. */
+  get remaining(): number {
+    return this.plan.search.budget - this.spent;
+  }
+
+  /** Whether the deadline passed or the client left: no new work may start. */
+  stopped(): boolean {
+    return this.control.stopped();
+  }
+
+  /**
+   * Generates and scores the requested candidates (ids in request order) and waits for all of them.
+   * Throws BudgetExceededError if they do not fit the budget; creates nothing once stopped.
+   */
+  async evaluate(requests: readonly CandidateRequest[]): Promise<CandidateRecord[]> {
+    if (requests.length > this.remaining) throw new BudgetExceededError(requests.length, this.remaining);
+    if (requests.length === 0 || this.stopped()) return [];
+    this.spent += requests.length;
+    const created = requests.map((request) => {
+      const record: CandidateRecord = {
+        index: this.records.length,
+        id: candidateId(this.records.length),
+        request,
+        status: 'pending',
+        dispatched: false,
+        scores: {},
+        details: {},
+        nfe: 0,
+      };
+      this.records.push(record);
+      this.seeds.reserve(request.noise.terms.map((term) => term.seed));
+      return record;
+    });
+    await runCandidatePipeline(created, { ...this.pipeline, onSettled: (record) => this.onSettled(record) });
+    return created;
+  }
+
+  /**
+   * Aggregated reward of every scored record among the first `end` (default: all), computed over exactly
+   * those records (rank is relative): ids map to rewards; failed and pending records are absent.
+   */
+  rewardsUpTo(end: number = this.records.length, method = this.plan.aggregate): Map<string, number> {
+    const scored = this.records.slice(0, end).filter((record) => record.status === 'scored');
+    const values = aggregateRewards(
+      scored.map((record) => record.scores),
+      this.rewards,
+      method,
+      this.calibrations,
+    );
+    return new Map(scored.map((record, index) => [record.id, values[index] ?? 0]));
+  }
+
+  /** The best scored record among `candidates` by rewards over the first `end` records; ties to the earlier. */
+  bestAmong(candidates: readonly CandidateRecord[], rewards: Map<string, number> = this.rewardsUpTo()): CandidateRecord | null {
+    const index = argmaxReward(candidates.map((record) => rewards.get(record.id) ?? null));
+    return index === -1 ? null : (candidates[index] ?? null);
+  }
+
+  /** Weighted mean of a record's raw scores: what `threshold` and `target` compare against. */
+  rawScore(record: CandidateRecord): number | null {
+    return record.status === 'scored' ? weightedMeanScore(record.scores, this.rewards) : null;
+  }
+
+  /** Whether search may stop early: the best raw score so far reaches plan.search.threshold. */
+  thresholdReached(): boolean {
+    const threshold = this.plan.search.threshold;
+    if (threshold === undefined) return false;
+    return this.records.some((record) => (this.rawScore(record) ?? Number.NEGATIVE_INFINITY) >= threshold);
+  }
+
+  /** A trace entry for candidates, with the best among the first `end` records (deterministic prefix). */
+  traceEntry(
+    entry: Omit<TraceEntry, 'bestCandidateId' | 'bestReward' | 'candidateIds'>,
+    candidates: readonly CandidateRecord[],
+    end: number = this.records.length,
+  ): TraceEntry {
+    const rewards = this.rewardsUpTo(end);
+    const best = this.bestAmong(this.records.slice(0, end), rewards);
+    return {
+      ...entry,
+      candidateIds: candidates.map((record) => record.id),
+      bestCandidateId: best?.id ?? null,
+      bestReward: best ? (rewards.get(best.id) ?? null) : null,
+    };
+  }
+
+  /** Adds a non-fatal note to the result. */
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+
+  /** The readonly Candidate of a record, with its reward over everything scored so far. */
+  candidateOf(record: CandidateRecord, rewards: Map<string, number> = this.rewardsUpTo()): Candidate {
+    return toCandidate(record, rewards.get(record.id) ?? null, this.candidateSettings);
+  }
+
+  /** Sends an event to the listener; a throwing listener never breaks the request. */
+  emit(event: EngineEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // the listener's failure is its own
+    }
+  }
+
+  /** Drops the records that never reached the generator (a suffix: batches are dispatched in order) and refunds them. */
+  dropUndispatched(): void {
+    const kept = this.records.filter((record) => record.dispatched);
+    this.spent -= this.records.length - kept.length;
+    this.records.splice(0, this.records.length, ...kept);
+  }
+
+  private onSettled(record: CandidateRecord): void {
+    if (!this.options.onEvent || !record.dispatched) return;
+    const rewards = this.rewardsUpTo();
+    this.emit({ type: 'candidate', candidate: this.candidateOf(record, rewards) });
+    const best = this.bestAmong(this.records, rewards);
+    if (best && best.id !== this.lastBestId) {
+      this.lastBestId = best.id;
+      this.emit({ type: 'best', candidate: this.candidateOf(best, rewards) });
+    }
+  }
+}
+
+/** Reward specs with duplicate model names merged (weights added), in order of first appearance. */
+export function mergeRewardSpecs(rewards: readonly RewardSpec[]): RewardSpec[] {
+  const merged = new Map<string, number>();
+  for (const spec of rewards) merged.set(spec.model, (merged.get(spec.model) ?? 0) + spec.weight);
+  return [...merged].map(([model, weight]) => ({ model, weight }));
+}

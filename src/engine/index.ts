@@ -1,0 +1,24 @@
+export type {
+  AggregateMethod,
+  EngineDeps,
+  EngineEvent,
+  EngineResult,
+  GenerationPlan,
+  ImageSink,
+  PromptOptimizationPlan,
+  RewardSpec,
+  RunOptions,
+  ScorerEntry,
+  SearchPlan,
+  TraceEntry,
+  Usage,
+} from './generation-plan.js';
+export { runGeneration } from './run-generation.js';
+export type { EngineRunOptions } from './run-generation.js';
+export { BudgetExceededError, InvalidNoiseRecipeError, InvalidPlanError, PromptOptimizerUnavailableError } from './engine-errors.js';
+export { MAX_RECIPE_TERMS, neighborRecipe, normalizeRecipe, recipeCosine, singleSeedRecipe } from './noise/noise-recipes.js';
+export { deriveSeed } from './noise/seed-derivation.js';
+export { aggregateRewards, weightedMeanScore } from './rewards/aggregate-rewards.js';
+export { buildOpt2iMessages, OPT2I_SYSTEM_PROMPT } from './prompt/opt2i-meta-prompt.js';
+export type { Opt2iHistoryEntry } from './prompt/opt2i-meta-prompt.js';
+export { parseOpt2iReply } from './prompt/opt2i-reply-parser.js';
