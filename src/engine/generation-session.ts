@@ -182,6 +182,13 @@ export class GenerationSession {
     }
   }
 
+  /** Emits a `best` event for a record chosen by rule rather than by reward (the full-step final image). */
+  announceBest(record: CandidateRecord): void {
+    if (!this.options.onEvent || record.id === this.lastBestId) return;
+    this.lastBestId = record.id;
+    this.emit({ type: 'best', candidate: this.candidateOf(record) });
+  }
+
   /** Drops the records that never reached the generator (a suffix: batches are dispatched in order) and refunds them. */
   dropUndispatched(): void {
     const kept = this.records.filter((record) => record.dispatched);

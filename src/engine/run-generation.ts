@@ -61,7 +61,8 @@ async function regenerateWinner(session: GenerationSession, searchSteps: number)
   const reward = session.rewardsUpTo().get(final.id);
   // the full-step image is the answer when it exists, whatever the drafts' ranks
   session.trace.push(reward === undefined ? entry : { ...entry, bestCandidateId: final.id, bestReward: reward });
-  if (final.status !== 'scored') session.warn(`final regeneration failed; returning the ${searchSteps}-step draft`);
+  if (final.status === 'scored') session.announceBest(final);
+  else session.warn(`final regeneration failed; returning the ${searchSteps}-step draft`);
   return { final, draft };
 }
 
@@ -81,9 +82,11 @@ function assembleResult(
       ? []
       : [bestIndex, ...order.filter((index) => index !== bestIndex && (!finalScored || index !== finalScored.draft.index))];
   const images = imageIndices.slice(0, session.plan.n).map((index) => candidates[index]!);
+  const best = images[0] ?? null;
   return {
-    finalPrompt,
-    best: images[0] ?? null,
+    // the prompt of the delivered image: usually the optimized prompt, but a judging image of another prompt can win
+    finalPrompt: best?.prompt ?? finalPrompt,
+    best,
     images,
     candidates,
     trace: keptTrace(session),

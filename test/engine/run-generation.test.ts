@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runGeneration } from '../../src/engine/index.js';
 import type { EngineEvent } from '../../src/engine/index.js';
 import { BackendCallError, UnknownModelError } from '../../src/ports/index.js';
-import { FakeGenerator, FakeScorer, MemoryImageSink, noiseValue, scorerEntry, testDeps, testPlan } from './fake-engine-deps.js';
+import { FakeChatModel, FakeGenerator, FakeRewriter, FakeScorer, MemoryImageSink, noiseValue, scorerEntry, testDeps, testPlan } from './fake-engine-deps.js';
 import { referenceRewards, seededRandom } from './seeded-random.js';
 
 const fast = { tuning: { retryDelayMs: 1 } };
@@ -93,8 +93,8 @@ describe('runGeneration', () => {
       });
       const deps = testDeps({
         generator: new FakeGenerator({ maxBatchSize: random.int(1, 5), maxConcurrency: random.int(1, 3) }),
-        rewriter: new (await import('./fake-engine-deps.js')).FakeRewriter(),
-        chatModel: new (await import('./fake-engine-deps.js')).FakeChatModel((_, call) => `<PROMPT>revision ${call} a</PROMPT>\n<PROMPT>revision ${call} b</PROMPT>`),
+        rewriter: new FakeRewriter(),
+        chatModel: new FakeChatModel((_, call) => `<PROMPT>revision ${call} a</PROMPT>\n<PROMPT>revision ${call} b</PROMPT>`),
       });
 
       // Act
@@ -112,10 +112,13 @@ describe('runGeneration', () => {
     const deps = testDeps();
     const plan = testPlan({ plan: { steps: 20, guidance: 5 }, search: { budget: 9, searchSteps: 6 } });
 
+    const events: EngineEvent[] = [];
+
     // Act
-    const result = await runGeneration(plan, deps, fast);
+    const result = await runGeneration(plan, deps, { ...fast, onEvent: (event) => events.push(event) });
 
     // Assess
+    expect(events.filter((event) => event.type === 'best').at(-1)?.candidate.id).toBe(result.best?.id);
     const drafts = result.candidates.filter((candidate) => candidate.phase === 'search');
     expect(drafts).toHaveLength(8);
     expect(drafts.every((candidate) => candidate.steps === 6)).toBe(true);
@@ -183,7 +186,7 @@ describe('runGeneration', () => {
     const plan = testPlan({ plan: { prompt: 'two cats' }, promptOptimization: { method: 'promptist', mode: 'on', candidates: 2, noises: 1 }, search: { budget: 8 } });
 
     // Act
-    await runGeneration(plan, testDeps({ scorers: { alpha: scorerEntry(scorer) }, rewriter: new (await import('./fake-engine-deps.js')).FakeRewriter() }), fast);
+    await runGeneration(plan, testDeps({ scorers: { alpha: scorerEntry(scorer) }, rewriter: new FakeRewriter() }), fast);
 
     // Assess
     const prompts = new Set(scorer.calls.flat().map((item) => item.prompt));
@@ -345,5 +348,24 @@ describe('runGeneration', () => {
     expect(sink.saved.size).toBe(0);
     expect(result.candidates.map((candidate) => candidate.url)).toEqual(['https://bucket/0.png', 'https://bucket/1.png']);
     expect(seen).toEqual(['url', 'url']);
+  });
+
+  it('starts every method from the same first noises, so methods compare on equal footing', async () => {
+    // Prepare
+    const plans = [
+      testPlan({ search: { budget: 8 } }),
+      testPlan({ search: { method: 'zero_order', budget: 8 } }),
+      testPlan({ promptOptimization: { method: 'promptist', mode: 'on', candidates: 1, noises: 2 }, search: { budget: 8 } }),
+    ];
+
+    // Act
+    const [bestOf, zeroOrder, promptist] = await Promise.all(
+      plans.map((plan) => runGeneration(plan, testDeps({ rewriter: new FakeRewriter() }), fast)),
+    );
+
+    // Assess
+    expect(zeroOrder!.candidates[0]?.noise).toEqual(bestOf!.candidates[0]?.noise);
+    const userJudging = promptist!.candidates.filter((candidate) => candidate.phase === 'prompt' && candidate.prompt === plans[2]!.prompt);
+    expect(userJudging.map((candidate) => candidate.noise)).toEqual(bestOf!.candidates.slice(0, 2).map((candidate) => candidate.noise));
   });
 });

@@ -7,7 +7,7 @@ export class SeedAllocator {
 
   constructor(private readonly rootSeed: number) {}
 
-  /** The next unused seed of a purpose (`search`, `prompt-noise`, `neighbor`, …), deterministic in call order. */
+  /** The next unused seed of a purpose (`search`, `neighbor`, …), deterministic in call order. */
   next(purpose: string): number {
     for (;;) {
       const index = this.counters.get(purpose) ?? 0;

@@ -27,9 +27,13 @@ export interface PromptStanding {
   readonly missed: readonly string[];
 }
 
-/** The m fixed noises every candidate prompt of a request is judged on (call once per request: prompts are compared fairly). */
+/**
+ * The m fixed noises every candidate prompt of a request is judged on (call once per request, so prompts
+ * are compared fairly). They are the request's first search seeds: the user prompt's judging images are
+ * exactly best-of-n's first m images, and search goes on with the next seeds.
+ */
 export function fixedPromptNoises(session: GenerationSession, count: number): NoiseRecipe[] {
-  return Array.from({ length: count }, () => singleSeedRecipe(session.seeds.next('prompt-noise')));
+  return Array.from({ length: count }, () => singleSeedRecipe(session.seeds.next('search')));
 }
 
 /** Generates and scores each prompt on the same noises (one fan-out for all), announcing each prompt first. */

@@ -29,7 +29,7 @@ export const zeroOrder: SearchStrategy = {
     for (let step = 0; stop === null; step += 1) {
       const requests: CandidateRequest[] = [];
       const freshPivot = pivot === null;
-      const pivotNoise: NoiseRecipe = pivot ? pivot.request.noise : singleSeedRecipe(session.seeds.next('pivot'));
+      const pivotNoise: NoiseRecipe = pivot ? pivot.request.noise : singleSeedRecipe(session.seeds.next('search'));
       if (freshPivot) requests.push(request(input, pivotNoise, step));
       const count = Math.min(neighbors, left - requests.length);
       for (let index = 0; index < count; index += 1) {

@@ -1,0 +1,47 @@
+import { decodeImage } from './scene/image-input.js';
+import { ReferenceImageScorer } from './scene/image-scorer-base.js';
+import type { ItemScore, ReferenceScorerConfig } from './scene/image-scorer-base.js';
+import { detectObjects } from './scene/object-detector.js';
+import { parsePrompt } from './scene/prompt-parser.js';
+import type { GenevalSpec } from './scene/geneval-spec.js';
+import { verifyScene } from './scene/geneval-verifier.js';
+
+/** Longest image side the detector works at (larger images are shrunk first). */
+const DETECTION_SIDE = 512;
+const SPEC_CACHE_SIZE = 256;
+
+/**
+ * GenEval-style verifier (`geneval`): parses the prompt into GenEval constraints, detects the objects of
+ * the image from its pixels (class, colour, position, count) and scores the share of constraints that
+ * hold (1 when all do); details list the constraints passed and failed, in words.
+ */
+export class ReferenceGenevalScorer extends ReferenceImageScorer {
+  readonly modelId = 'geneval';
+  readonly range = { min: 0, max: 1 } as const;
+  private readonly specs = new Map<string, GenevalSpec>();
+
+  constructor(config: ReferenceScorerConfig = {}) {
+    super(config);
+  }
+
+  private specOf(prompt: string): GenevalSpec {
+    const cached = this.specs.get(prompt);
+    if (cached) return cached;
+    const spec = parsePrompt(prompt).spec;
+    if (this.specs.size >= SPEC_CACHE_SIZE) this.specs.delete(this.specs.keys().next().value ?? '');
+    this.specs.set(prompt, spec);
+    return spec;
+  }
+
+  protected async scoreImage(bytes: Uint8Array, prompt: string, mediaType: string | undefined): Promise<ItemScore> {
+    const spec = this.specOf(prompt);
+    const image = await decodeImage(bytes, DETECTION_SIDE, mediaType);
+    const verdict = verifyScene(spec, detectObjects(image.data, image.width, image.height, image.channels));
+    const vacuous = spec.include.length === 0 && (spec.exclude ?? []).length === 0;
+    return {
+      score: verdict.score,
+      detail: { passed: verdict.passed, failed: verdict.failed },
+      ...(vacuous ? { warnings: [{ type: 'other', message: 'prompt names no GenEval object; its geneval score is vacuously 1' } as const] } : {}),
+    };
+  }
+}

@@ -1,0 +1,247 @@
+import sharp from 'sharp';
+import type { Sharp } from 'sharp';
+import { BADGE_GEOMETRY, badgeCodeOf } from './class-badges.js';
+import { glyphFor } from './class-glyphs.js';
+import { PALETTE_RGB, hslToRgb, mixRgb, styleRgb, toHex } from './color-palette.js';
+import type { Rgb } from './color-palette.js';
+import type { GlyphShape } from './glyph-geometry.js';
+import { clampStyle } from './render-style.js';
+import type { RenderStyle } from './render-style.js';
+import type { PlacedObject, SceneLayout } from './scene-layout.js';
+import { SeededRandom, hashString } from './seeded-random.js';
+
+/** Smallest and largest image side the renderer accepts. */
+export const RENDER_SIZE_RANGE = { min: 16, max: 2048 } as const;
+
+/** Lightness and saturation of the background (hue comes from the layout). */
+export const BACKGROUND_LIGHTNESS = 0.58;
+export const BACKGROUND_SATURATION = 0.1;
+const HAZE: Rgb = [214, 214, 214];
+
+const fmt = (value: number): string => (Math.round(value * 100) / 100).toString();
+
+function checkSize(width: number, height: number): void {
+  for (const side of [width, height]) {
+    if (!Number.isInteger(side) || side < RENDER_SIZE_RANGE.min || side > RENDER_SIZE_RANGE.max) {
+      throw new RangeError(`render size must be an integer in ${RENDER_SIZE_RANGE.min}..${RENDER_SIZE_RANGE.max}, got ${width}x${height}`);
+    }
+  }
+}
+
+/** SVG of one shape mapped into the pixel box (x0, y0, scale). */
+function shapeSvg(shape: GlyphShape, x0: number, y0: number, scale: number, paint: string): string {
+  switch (shape.kind) {
+    case 'polygon': {
+      const points: string[] = [];
+      for (let k = 0; k + 1 < shape.points.length; k += 2) {
+        points.push(`${fmt(x0 + (shape.points[k] ?? 0) * scale)},${fmt(y0 + (shape.points[k + 1] ?? 0) * scale)}`);
+      }
+      return `<polygon points="${points.join(' ')}" ${paint}/>`;
+    }
+    case 'ellipse': {
+      const cx = fmt(x0 + shape.cx * scale);
+      const cy = fmt(y0 + shape.cy * scale);
+      const rotate = shape.angle !== 0 ? ` transform="rotate(${fmt(shape.angle)} ${cx} ${cy})"` : '';
+      return `<ellipse cx="${cx}" cy="${cy}" rx="${fmt(shape.rx * scale)}" ry="${fmt(shape.ry * scale)}"${rotate} ${paint}/>`;
+    }
+    case 'line':
+      return `<line x1="${fmt(x0 + shape.x1 * scale)}" y1="${fmt(y0 + shape.y1 * scale)}" x2="${fmt(x0 + shape.x2 * scale)}" y2="${fmt(y0 + shape.y2 * scale)}" ${paint}/>`;
+  }
+}
+
+/** The pixel box of a placed object's glyph. */
+export function objectPixelBox(object: PlacedObject, width: number, height: number): { x0: number; y0: number; w: number; h: number; scale: number } {
+  const glyph = glyphFor(object.class);
+  const scale = object.size * Math.min(width, height);
+  const w = glyph.width * scale;
+  const h = glyph.height * scale;
+  return { x0: object.cx * width - w / 2, y0: object.cy * height - h / 2, w, h, scale };
+}
+
+function outlineColor(color: Rgb, name: string): Rgb {
+  if (name === 'black') return mixRgb(color, [255, 255, 255], 0.16);
+  if (name === 'white') return [70, 70, 72];
+  return mixRgb(color, [0, 0, 0], 0.45);
+}
+
+function objectSvg(object: PlacedObject, index: number, width: number, height: number, style: RenderStyle): { defs: string; body: string } {
+  const glyph = glyphFor(object.class);
+  const { x0, y0, w, h, scale } = objectPixelBox(object, width, height);
+  const base = PALETTE_RGB[object.color] ?? PALETTE_RGB.white;
+  const fill = toHex(styleRgb(base, style.saturation, style.contrast));
+  const outline = toHex(styleRgb(outlineColor(base, object.color), style.saturation, style.contrast));
+  const outlineWidth = style.detail > 0.05 ? style.detail * 0.012 * scale : 0;
+
+  const mask = glyph.shapes
+    .map((shape) => {
+      const color = shape.hole ? '#000' : '#fff';
+      return shape.kind === 'line'
+        ? shapeSvg(shape, x0, y0, scale, `stroke="${color}" stroke-width="${fmt(shape.width * scale)}" stroke-linecap="round" fill="none"`)
+        : shapeSvg(shape, x0, y0, scale, `fill="${color}"`);
+    })
+    .join('');
+  const defs = `<mask id="m${index}" maskUnits="userSpaceOnUse" x="0" y="0" width="${width}" height="${height}">${mask}</mask>`;
+
+  const paint = glyph.shapes
+    .filter((shape) => !shape.hole)
+    .map((shape) => {
+      if (shape.kind === 'line') {
+        const full = shape.width * scale;
+        const under = outlineWidth > 0 ? shapeSvg(shape, x0, y0, scale, `stroke="${outline}" stroke-width="${fmt(full)}" stroke-linecap="round" fill="none"`) : '';
+        return under + shapeSvg(shape, x0, y0, scale, `stroke="${fill}" stroke-width="${fmt(Math.max(0, full - outlineWidth * 2))}" stroke-linecap="round" fill="none"`);
+      }
+      const stroke = outlineWidth > 0 ? ` stroke="${outline}" stroke-width="${fmt(outlineWidth * 2)}"` : '';
+      return shapeSvg(shape, x0, y0, scale, `fill="${fill}"${stroke}`);
+    })
+    .join('');
+  const box = `x="${fmt(x0)}" y="${fmt(y0)}" width="${fmt(w)}" height="${fmt(h)}"`;
+  const shading = style.detail > 0.05 ? `<rect ${box} fill="url(#shade)" opacity="${fmt(Math.min(1, 0.3 + style.detail * 0.7))}"/>` : '';
+  const hatch = style.detail > 0.45 ? `<rect ${box} fill="url(#hatch)" opacity="${fmt((style.detail - 0.45) * 0.35)}"/>` : '';
+  let body = `<g mask="url(#m${index})">${paint}${shading}${hatch}</g>`;
+
+  const code = badgeCodeOf(object.class);
+  if (code !== undefined) {
+    const side = BADGE_GEOMETRY.sizeFactor * Math.min(w, h);
+    const bx = x0 + w / 2 - side / 2;
+    const by = y0 + h / 2 - side / 2;
+    const frame = BADGE_GEOMETRY.frame * side;
+    const light = toHex(styleRgb([246, 246, 244], 1, style.contrast));
+    const dark = toHex(styleRgb([26, 26, 28], 1, style.contrast));
+    const cells: string[] = [];
+    for (let bit = 0; bit < 9; bit += 1) {
+      if (((code >> bit) & 1) === 0) continue;
+      const cx = bx + (BADGE_GEOMETRY.gridOffset + (bit % 3) * BADGE_GEOMETRY.cell) * side;
+      const cy = by + (BADGE_GEOMETRY.gridOffset + Math.floor(bit / 3) * BADGE_GEOMETRY.cell) * side;
+      const cell = BADGE_GEOMETRY.cell * side;
+      cells.push(`<rect x="${fmt(cx)}" y="${fmt(cy)}" width="${fmt(cell)}" height="${fmt(cell)}" fill="${dark}"/>`);
+    }
+    // a plate of body colour around the badge keeps the glyph in one piece where the badge is wider than the body
+    const plate = side * BADGE_GEOMETRY.plate;
+    body += `<rect x="${fmt(x0 + w / 2 - plate / 2)}" y="${fmt(y0 + h / 2 - plate / 2)}" width="${fmt(plate)}" height="${fmt(plate)}" rx="${fmt(BADGE_GEOMETRY.cornerRadius * plate)}" fill="${fill}"/>`;
+    body += `<rect x="${fmt(bx + frame / 2)}" y="${fmt(by + frame / 2)}" width="${fmt(side - frame)}" height="${fmt(side - frame)}" rx="${fmt(BADGE_GEOMETRY.cornerRadius * side)}" fill="${light}" stroke="${dark}" stroke-width="${fmt(frame)}"/>${cells.join('')}`;
+  }
+  return { defs, body };
+}
+
+function clutterSvg(layout: SceneLayout, style: RenderStyle, width: number, height: number, random: SeededRandom): string {
+  const count = Math.round(style.clutter * 40);
+  const side = Math.min(width, height);
+  const shapes: string[] = [];
+  for (let k = 0; k < count; k += 1) {
+    const hue = layout.backgroundHue + random.range(-50, 50);
+    const lightness = BACKGROUND_LIGHTNESS + random.range(-0.09, 0.09);
+    const color = toHex(styleRgb(hslToRgb(hue, 0.05, lightness), style.saturation, style.contrast));
+    const x = random.range(0, width);
+    const y = random.range(0, height);
+    const r = random.range(0.015, 0.07) * side;
+    const kind = random.int(3);
+    if (kind === 0) shapes.push(`<circle cx="${fmt(x)}" cy="${fmt(y)}" r="${fmt(r)}" fill="${color}"/>`);
+    else if (kind === 1) shapes.push(`<rect x="${fmt(x - r)}" y="${fmt(y - r * 0.6)}" width="${fmt(2 * r)}" height="${fmt(1.2 * r)}" rx="${fmt(r * 0.2)}" fill="${color}" transform="rotate(${fmt(random.range(0, 180))} ${fmt(x)} ${fmt(y)})"/>`);
+    else shapes.push(`<line x1="${fmt(x)}" y1="${fmt(y)}" x2="${fmt(x + random.range(-3, 3) * r)}" y2="${fmt(y + random.range(-3, 3) * r)}" stroke="${color}" stroke-width="${fmt(r * 0.25)}" stroke-linecap="round"/>`);
+  }
+  return shapes.join('');
+}
+
+/** Dots per side of one grain pattern tile (large tiles render much faster than one dot per tile). */
+const GRAIN_TILE = 12;
+const HATCH_TILE = 12;
+
+function grainDots(pitch: number, color: string): string {
+  const dot = fmt(pitch * 0.4);
+  const parts: string[] = [];
+  for (let row = 0; row < GRAIN_TILE; row += 1) {
+    for (let column = 0; column < GRAIN_TILE; column += 1) {
+      const offset = row % 2 === 0 ? 0.5 : 0;
+      parts.push(`M${fmt((column + 0.3 + offset) * pitch)} ${fmt((row + 0.3) * pitch)}h${dot}v${dot}h-${dot}z`);
+    }
+  }
+  return `<path fill="${color}" d="${parts.join('')}"/>`;
+}
+
+function hatchLines(pitch: number): string {
+  const size = pitch * HATCH_TILE;
+  const parts: string[] = [];
+  for (let k = -HATCH_TILE; k <= HATCH_TILE; k += 1) parts.push(`M${fmt(k * pitch)} ${fmt(size)}L${fmt(k * pitch + size)} 0`);
+  return `<path stroke="#000" stroke-width="${fmt(pitch * 0.35)}" d="${parts.join('')}"/>`;
+}
+
+/**
+ * The scene as an SVG document (no text, no external references): background, clutter, each object
+ * as its class glyph in its colour with its class badge, then lighting and haze overlays.
+ */
+export function renderSceneSvg(layout: SceneLayout, style: RenderStyle, width: number, height: number): string {
+  return buildSceneSvg(layout, style, width, height, true);
+}
+
+/** Gaussian blur (pixels) a style asks for at a given image size: only below detail 0.25. */
+export function blurSigma(style: RenderStyle, width: number, height: number): number {
+  const detail = clampStyle(style).detail;
+  return detail < 0.25 ? (0.25 - detail) * 4 * (Math.min(width, height) / 512) : 0;
+}
+
+function buildSceneSvg(layout: SceneLayout, style: RenderStyle, width: number, height: number, blurInSvg: boolean): string {
+  checkSize(width, height);
+  const s = clampStyle(style);
+  const side = Math.min(width, height);
+  const random = new SeededRandom(hashString(`${JSON.stringify(layout)}|${width}x${height}`));
+  const background = toHex(styleRgb(hslToRgb(layout.backgroundHue, BACKGROUND_SATURATION, BACKGROUND_LIGHTNESS), s.saturation, s.contrast));
+  const grainColor = toHex(styleRgb(hslToRgb(layout.backgroundHue, BACKGROUND_SATURATION, BACKGROUND_LIGHTNESS - 0.07), s.saturation, s.contrast));
+  // whole-pixel pattern tiles: librsvg renders fractional tiles many times slower
+  const grain = Math.max(2, Math.round(side * 0.018));
+  const hatch = Math.max(2, Math.round(side * 0.012));
+  const light = 0.25 * s.lighting;
+
+  const defs: string[] = [
+    `<pattern id="grain" width="${fmt(grain * GRAIN_TILE)}" height="${fmt(grain * GRAIN_TILE)}" patternUnits="userSpaceOnUse">${grainDots(grain, grainColor)}</pattern>`,
+    `<pattern id="hatch" width="${fmt(hatch * HATCH_TILE)}" height="${fmt(hatch * HATCH_TILE)}" patternUnits="userSpaceOnUse">${hatchLines(hatch)}</pattern>`,
+    `<linearGradient id="shade" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#fff" stop-opacity="0.14"/><stop offset="0.5" stop-color="#fff" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.14"/></linearGradient>`,
+    `<linearGradient id="light" x1="0" y1="0" x2="${width}" y2="${height}" gradientUnits="userSpaceOnUse"><stop offset="0" stop-color="#fff" stop-opacity="${fmt(light)}"/><stop offset="0.5" stop-color="#fff" stop-opacity="0"/><stop offset="0.5" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="${fmt(light)}"/></linearGradient>`,
+  ];
+  const blur = blurInSvg ? blurSigma(s, width, height) : 0;
+  if (blur > 0) defs.push(`<filter id="blur" x="0" y="0" width="1" height="1"><feGaussianBlur stdDeviation="${fmt(blur)}"/></filter>`);
+
+  const objects = layout.objects.map((object, index) => objectSvg(object, index, width, height, s));
+  for (const object of objects) defs.push(object.defs);
+  const content = [
+    `<rect width="${width}" height="${height}" fill="${background}"/>`,
+    s.detail > 0.05 ? `<rect width="${width}" height="${height}" fill="url(#grain)" opacity="${fmt(s.detail * 0.8)}"/>` : '',
+    clutterSvg(layout, s, width, height, random),
+    ...objects.map((object) => object.body),
+    light > 0 ? `<rect width="${width}" height="${height}" fill="url(#light)"/>` : '',
+    s.washout > 0 ? `<rect width="${width}" height="${height}" fill="${toHex(HAZE)}" opacity="${fmt(0.55 * s.washout)}"/>` : '',
+  ].join('');
+  const scene = blur > 0 ? `<rect width="${width}" height="${height}" fill="${background}"/><g filter="url(#blur)">${content}</g>` : content;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><defs>${defs.join('')}</defs>${scene}</svg>`;
+}
+
+/** A sharp pipeline of the rasterised scene; blur is applied by libvips (librsvg's SVG blur is slow), same sigma. */
+function rasterize(layout: SceneLayout, style: RenderStyle, width: number, height: number): Sharp {
+  const image = sharp(Buffer.from(buildSceneSvg(layout, style, width, height, false))).removeAlpha();
+  const sigma = blurSigma(style, width, height);
+  return sigma >= 0.3 ? image.blur(sigma) : image;
+}
+
+/** The scene rasterised to interleaved 8-bit RGB (height x width x 3). */
+export async function renderSceneRaw(layout: SceneLayout, style: RenderStyle, width: number, height: number): Promise<Uint8Array> {
+  const { data } = await rasterize(layout, style, width, height).raw().toBuffer({ resolveWithObject: true });
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** The scene as PNG bytes (RGB, deterministic for the same inputs). */
+export async function renderScenePng(layout: SceneLayout, style: RenderStyle, width: number, height: number): Promise<Uint8Array> {
+  const png = await rasterize(layout, style, width, height).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
+  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+}
+
+/** The scene as a CHW float tensor in [-1, 1] (e.g. 3x32x32 latent prototypes for the sampler). */
+export async function renderSceneRgb(layout: SceneLayout, style: RenderStyle, width: number, height: number): Promise<Float32Array> {
+  const raw = await renderSceneRaw(layout, style, width, height);
+  const plane = width * height;
+  const out = new Float32Array(3 * plane);
+  for (let p = 0; p < plane; p += 1) {
+    out[p] = (raw[3 * p] ?? 0) / 127.5 - 1;
+    out[plane + p] = (raw[3 * p + 1] ?? 0) / 127.5 - 1;
+    out[2 * plane + p] = (raw[3 * p + 2] ?? 0) / 127.5 - 1;
+  }
+  return out;
+}

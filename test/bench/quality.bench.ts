@@ -1,0 +1,344 @@
+/**
+ * Quality benchmark on the reference world: for budgets 1, 2, 4, 8, 16, 32, the GenEval accuracy and the
+ * mean reward of the image the engine returns, for best-of-n, zero-order, Promptist + search and
+ * OPT2I + search. Prints a table and writes quality.svg / quality.json / quality.md to the output folder.
+ *
+ * Usage: tsx test/bench/quality.bench.ts [--prompts 50] [--budgets 1,2,4,8,16,32] [--methods best_of_n,zero_order,promptist,opt2i]
+ *        [--size 256] [--steps 20] [--search-steps 20] [--then best_of_n|zero_order] [--parallel 2] [--out .bench-out]
+ * Also reads BENCH_QUALITY_PROMPTS (default 50) so `npm run bench` stays short; `--prompts all` runs every prompt.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runGeneration } from '../../src/engine/index.js';
+import type { EngineDeps, GenerationPlan, ScorerEntry } from '../../src/engine/index.js';
+import type { GeneratedImage, GeneratorV1, ScoreDetail, ScorerV1 } from '../../src/ports/index.js';
+import { weightedMeanScore } from '../../src/engine/index.js';
+
+type Method = 'best_of_n' | 'zero_order' | 'promptist' | 'opt2i';
+const METHOD_LABELS: Record<Method, string> = {
+  best_of_n: 'best-of-n',
+  zero_order: 'zero-order',
+  promptist: 'Promptist + search',
+  opt2i: 'OPT2I + search',
+};
+const COLORS: Record<Method, string> = { best_of_n: '#1f77b4', zero_order: '#d62728', promptist: '#2ca02c', opt2i: '#9467bd' };
+const TAGS = ['single_object', 'two_object', 'counting', 'colors', 'position', 'color_attr'] as const;
+
+interface Options {
+  readonly prompts: number | 'all';
+  readonly budgets: number[];
+  readonly methods: Method[];
+  readonly size: number;
+  readonly steps: number;
+  readonly searchSteps: number;
+  readonly then: 'best_of_n' | 'zero_order';
+  readonly parallel: number;
+  readonly out: string;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const value = (name: string): string | undefined => {
+    const index = argv.indexOf(`--${name}`);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const prompts = value('prompts') ?? process.env.BENCH_QUALITY_PROMPTS ?? '50';
+  const steps = Number(value('steps') ?? 20);
+  return {
+    prompts: prompts === 'all' ? 'all' : Math.max(1, Number(prompts)),
+    budgets: (value('budgets') ?? '1,2,4,8,16,32').split(',').map(Number),
+    methods: (value('methods') ?? 'best_of_n,zero_order,promptist,opt2i').split(',') as Method[],
+    size: Number(value('size') ?? 256),
+    steps,
+    searchSteps: Number(value('search-steps') ?? steps),
+    then: (value('then') ?? 'best_of_n') as 'best_of_n' | 'zero_order',
+    parallel: Math.max(1, Number(value('parallel') ?? 2)),
+    out: resolve(repoRoot, value('out') ?? '.bench-out'),
+  };
+}
+
+/** The plan of one (method, budget, prompt) cell: the request an app would send, defaults filled in. */
+function planFor(method: Method, budget: number, prompt: string, seed: number, options: Options): GenerationPlan {
+  const searchMethod = method === 'zero_order' ? 'zero_order' : method === 'best_of_n' ? 'best_of_n' : options.then;
+  return {
+    prompt,
+    n: 1,
+    width: options.size,
+    height: options.size,
+    steps: options.steps,
+    guidance: 5,
+    seed,
+    rewards: [{ model: 'geneval', weight: 1 }],
+    aggregate: 'rank',
+    promptOptimization:
+      method === 'promptist'
+        ? { method: 'promptist', mode: 'auto', rounds: 1, candidates: 3, noises: 2 }
+        : method === 'opt2i'
+          ? { method: 'opt2i', mode: 'auto', rounds: 3, candidates: 2, noises: 2 }
+          : { method: 'none', mode: 'off', rounds: 0, candidates: 0, noises: 0 },
+    search: { method: searchMethod, budget, searchSteps: options.searchSteps, neighbors: 4, cosine: 0.95, onStall: 'restart' },
+  };
+}
+
+/** Every k-th spec, so a subset keeps the suite's tag proportions (the suite is grouped by tag). */
+function subset<T>(items: readonly T[], count: number | 'all'): T[] {
+  if (count === 'all' || count >= items.length) return [...items];
+  return Array.from({ length: count }, (_, index) => items[Math.floor((index * items.length) / count)]!);
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!, index);
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * The same deterministic generator, memoised per item: budgets share their first images (best-of-8's seeds
+ * are best-of-16's first 8), so each distinct image is computed once. Results are unchanged.
+ */
+function memoizedGenerator(inner: GeneratorV1, onGenerated: () => void): GeneratorV1 {
+  const cache = new Map<string, Promise<GeneratedImage>>();
+  return {
+    specificationVersion: 'v1',
+    provider: inner.provider,
+    modelId: inner.modelId,
+    maxBatchSize: inner.maxBatchSize,
+    maxConcurrency: inner.maxConcurrency,
+    async doGenerate(options) {
+      const keys = options.items.map((item) => JSON.stringify(item));
+      const missing = options.items.filter((_, index) => !cache.has(keys[index]!));
+      if (missing.length > 0) {
+        const call = inner.doGenerate({ ...options, items: missing });
+        missing.forEach(onGenerated);
+        missing.forEach((item, index) => {
+          const entry = call.then((result) => result.images[index]!);
+          entry.catch(() => cache.delete(JSON.stringify(item)));
+          cache.set(JSON.stringify(item), entry);
+        });
+      }
+      const images = await Promise.all(keys.map((key) => cache.get(key)!));
+      return { images, warnings: [], response: { modelId: inner.modelId } };
+    },
+  };
+}
+
+/** The same scorer, memoised per (prompt, image bytes). */
+function memoizedScorer(inner: ScorerV1): ScorerV1 {
+  const cache = new Map<string, { score: number; detail: ScoreDetail | undefined }>();
+  const keyOf = (prompt: string, data: Uint8Array): string => `${prompt}\u0000${createHash('sha1').update(data).digest('hex')}`;
+  return {
+    specificationVersion: 'v1',
+    provider: inner.provider,
+    modelId: inner.modelId,
+    maxBatchSize: inner.maxBatchSize,
+    maxConcurrency: inner.maxConcurrency,
+    ...(inner.range ? { range: inner.range } : {}),
+    async doScore(options) {
+      const keys = options.items.map((item) => (item.image.type === 'inline' ? keyOf(item.prompt, item.image.data) : `${item.prompt}\u0000${item.image.url}`));
+      const missing = options.items.filter((_, index) => !cache.has(keys[index]!));
+      if (missing.length > 0) {
+        const result = await inner.doScore({ ...options, items: missing });
+        missing.forEach((item, index) => {
+          const key = item.image.type === 'inline' ? keyOf(item.prompt, item.image.data) : `${item.prompt}\u0000${item.image.url}`;
+          cache.set(key, { score: result.scores[index]!, detail: result.details?.[index] });
+        });
+      }
+      const hits = keys.map((key) => cache.get(key)!);
+      return { scores: hits.map((hit) => hit.score), details: hits.map((hit) => hit.detail), warnings: [], response: { modelId: inner.modelId } };
+    },
+  };
+}
+
+interface Cell {
+  readonly method: Method;
+  readonly budget: number;
+  readonly accuracy: number;
+  readonly accuracyByTag: Record<string, number>;
+  readonly meanReward: number;
+  readonly meanImages: number;
+  readonly promptChanged: number;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  let world: typeof import('../../src/adapters/reference/index.js');
+  let promptsModule: typeof import('./geneval-prompts.js');
+  try {
+    world = await import('../../src/adapters/reference/index.js');
+    promptsModule = await import('./geneval-prompts.js');
+  } catch (error) {
+    console.log(`skipped: the reference world is not available (${error instanceof Error ? error.message : String(error)})`);
+    return;
+  }
+  const { createReferenceWorld, REFERENCE_SCORER_CALIBRATION } = world;
+  const { source, specs: allSpecs } = promptsModule.loadGenevalPrompts();
+  const specs = subset(allSpecs, options.prompts);
+  const reference = createReferenceWorld();
+  const calibrations = REFERENCE_SCORER_CALIBRATION as Record<string, { mean: number; std: number } | undefined>;
+  let generated = 0;
+  /** Fresh memoised ports per prompt (caches stay small); the reference ports underneath are shared. */
+  const depsForPrompt = (): EngineDeps => {
+    const scorers: Record<string, ScorerEntry> = {};
+    for (const scorer of reference.scorers) {
+      scorers[scorer.modelId] = { scorer: memoizedScorer(scorer), calibration: calibrations[scorer.modelId] ?? { mean: 0, std: 1 } };
+    }
+    return {
+      generator: memoizedGenerator(reference.generator, () => (generated += 1)),
+      scorers,
+      rewriter: reference.rewriter,
+      chatModel: reference.chatModel,
+      imageSink: { save: async (candidateId) => ({ url: `memory://${candidateId}` }) },
+    };
+  };
+  console.log(
+    `prompts: ${specs.length} of ${allSpecs.length} (${source}); ${options.size}x${options.size}, ${options.steps} steps (search ${options.searchSteps}), guidance 5; reward: geneval (rank); prompt methods then ${options.then}; ${options.parallel} prompts at a time`,
+  );
+  const cellsOf = options.methods.flatMap((method) => options.budgets.map((budget) => ({ method, budget })));
+  const started = performance.now();
+  let done = 0;
+  const perPrompt = await mapLimited(specs, options.parallel, async (spec, index) => {
+    const deps = depsForPrompt();
+    const prompt = spec.prompt ?? '';
+    const outcomes = [];
+    for (const { method, budget } of cellsOf) {
+      const result = await runGeneration(planFor(method, budget, prompt, index, options), deps);
+      const best = result.best;
+      outcomes.push({
+        correct: best !== null && (best.scores.geneval ?? 0) >= 1 - 1e-9,
+        reward: best ? weightedMeanScore(best.scores, [{ model: 'geneval', weight: 1 }]) : 0,
+        images: result.usage.images,
+        changed: result.finalPrompt !== prompt,
+      });
+    }
+    done += 1;
+    if (done % 10 === 0 || done === specs.length) {
+      console.log(`  ${done}/${specs.length} prompts, ${((performance.now() - started) / 1000).toFixed(0)} s, ${generated} distinct images generated`);
+    }
+    return { tag: spec.tag ?? 'unknown', outcomes };
+  });
+  const totalMs = performance.now() - started;
+  const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  const cells: Cell[] = cellsOf.map(({ method, budget }, cellIndex) => {
+    const rows = perPrompt.map((entry) => ({ tag: entry.tag, ...entry.outcomes[cellIndex]! }));
+    const accuracyByTag: Record<string, number> = {};
+    for (const tag of TAGS) {
+      const ofTag = rows.filter((row) => row.tag === tag);
+      if (ofTag.length > 0) accuracyByTag[tag] = ofTag.filter((row) => row.correct).length / ofTag.length;
+    }
+    return {
+      method,
+      budget,
+      accuracy: mean(Object.values(accuracyByTag)),
+      accuracyByTag,
+      meanReward: mean(rows.map((row) => row.reward)),
+      meanImages: mean(rows.map((row) => row.images)),
+      promptChanged: mean(rows.map((row) => (row.changed ? 1 : 0))),
+    };
+  });
+  for (const cell of cells) {
+    console.log(
+      `${METHOD_LABELS[cell.method].padEnd(20)} budget ${String(cell.budget).padStart(2)}: accuracy ${cell.accuracy.toFixed(3)}  mean reward ${cell.meanReward.toFixed(3)}  images ${cell.meanImages.toFixed(1)}  prompt changed ${(100 * cell.promptChanged).toFixed(0)}%  by task ${Object.entries(cell.accuracyByTag).map(([tag, value]) => `${tag} ${value.toFixed(2)}`).join(', ')}`,
+    );
+  }
+  const requested = cells.reduce((sum, cell) => sum + cell.meanImages * specs.length, 0);
+  console.log(
+    `\ntotal ${(totalMs / 1000).toFixed(1)} s for ${requested.toFixed(0)} requested images (${generated} distinct, ${(totalMs / Math.max(1, generated)).toFixed(0)} ms per distinct image incl. scoring)`,
+  );
+  const table = markdownTable(cells, options);
+  console.log(`\n${table}`);
+  mkdirSync(options.out, { recursive: true });
+  writeFileSync(join(options.out, 'quality.md'), `${table}\n`);
+  writeFileSync(join(options.out, 'quality.json'), `${JSON.stringify({ source, prompts: specs.length, options, cells }, null, 2)}\n`);
+  writeFileSync(join(options.out, 'quality.svg'), svgPlot(cells, options, `${specs.length} GenEval prompts (${source})`));
+  console.log(`\nwrote ${join(options.out, 'quality.svg')}, quality.md, quality.json`);
+}
+
+function markdownTable(cells: readonly Cell[], options: Options): string {
+  const lines = [
+    `| method | ${options.budgets.map((budget) => `budget ${budget}`).join(' | ')} |`,
+    `|---|${options.budgets.map(() => '---:').join('|')}|`,
+  ];
+  for (const method of options.methods) {
+    const row = options.budgets.map((budget) => {
+      const cell = cells.find((entry) => entry.method === method && entry.budget === budget);
+      return cell ? `${cell.accuracy.toFixed(3)} / ${cell.meanReward.toFixed(3)}` : '';
+    });
+    lines.push(`| ${METHOD_LABELS[method]} | ${row.join(' | ')} |`);
+  }
+  lines.push('', 'cells: GenEval accuracy (mean of the task accuracies) / mean reward (geneval score of the returned image)');
+  return lines.join('\n');
+}
+
+/** Two panels (accuracy, mean reward) over log2(budget), one polyline per method. */
+function svgPlot(cells: readonly Cell[], options: Options, subtitle: string): string {
+  const width = 960;
+  const height = 460;
+  const panel = { width: 400, height: 300, top: 70 };
+  const lefts = [70, 540];
+  const budgets = options.budgets;
+  const minX = Math.log2(Math.min(...budgets));
+  const maxX = Math.log2(Math.max(...budgets));
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="${width / 2}" y="24" text-anchor="middle" font-size="16">diffalign engine on the reference world: quality vs image budget</text>`,
+    `<text x="${width / 2}" y="44" text-anchor="middle" fill="#555">${escapeXml(subtitle)}</text>`,
+  ];
+  const metrics: { key: 'accuracy' | 'meanReward'; label: string }[] = [
+    { key: 'accuracy', label: 'GenEval accuracy' },
+    { key: 'meanReward', label: 'mean reward (geneval score)' },
+  ];
+  metrics.forEach((metric, panelIndex) => {
+    const left = lefts[panelIndex]!;
+    const values = cells.map((cell) => cell[metric.key]);
+    const minY = Math.max(0, Math.floor(Math.min(...values) * 10) / 10);
+    const maxY = Math.min(1, Math.ceil(Math.max(...values) * 10) / 10 || 1);
+    const x = (budget: number): number => left + ((Math.log2(budget) - minX) / Math.max(1e-9, maxX - minX)) * panel.width;
+    const y = (value: number): number => panel.top + panel.height - ((value - minY) / Math.max(1e-9, maxY - minY)) * panel.height;
+    parts.push(`<rect x="${left}" y="${panel.top}" width="${panel.width}" height="${panel.height}" fill="none" stroke="#999"/>`);
+    parts.push(`<text x="${left + panel.width / 2}" y="${panel.top - 8}" text-anchor="middle">${metric.label}</text>`);
+    for (const budget of budgets) {
+      parts.push(`<line x1="${x(budget)}" x2="${x(budget)}" y1="${panel.top}" y2="${panel.top + panel.height}" stroke="#eee"/>`);
+      parts.push(`<text x="${x(budget)}" y="${panel.top + panel.height + 16}" text-anchor="middle">${budget}</text>`);
+    }
+    for (let tick = 0; tick <= 4; tick += 1) {
+      const value = minY + ((maxY - minY) * tick) / 4;
+      parts.push(`<text x="${left - 6}" y="${y(value) + 4}" text-anchor="end">${value.toFixed(2)}</text>`);
+    }
+    parts.push(`<text x="${left + panel.width / 2}" y="${panel.top + panel.height + 34}" text-anchor="middle">images per request (log scale)</text>`);
+    for (const method of options.methods) {
+      const points = budgets
+        .map((budget) => cells.find((cell) => cell.method === method && cell.budget === budget))
+        .filter((cell): cell is Cell => cell !== undefined)
+        .map((cell) => `${x(cell.budget).toFixed(1)},${y(cell[metric.key]).toFixed(1)}`);
+      parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${COLORS[method]}" stroke-width="2"/>`);
+      for (const point of points) {
+        const [px, py] = point.split(',');
+        parts.push(`<circle cx="${px}" cy="${py}" r="3" fill="${COLORS[method]}"/>`);
+      }
+    }
+  });
+  options.methods.forEach((method, index) => {
+    const lx = 120 + index * 200;
+    parts.push(`<line x1="${lx}" x2="${lx + 24}" y1="${height - 16}" y2="${height - 16}" stroke="${COLORS[method]}" stroke-width="3"/>`);
+    parts.push(`<text x="${lx + 30}" y="${height - 12}">${METHOD_LABELS[method]}</text>`);
+  });
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+await main();
