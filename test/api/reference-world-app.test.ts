@@ -1,0 +1,71 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/api/app.js';
+import type { GenerationRecord } from '../../src/api/schemas/generation-record.js';
+import { loadConfig } from '../../src/config.js';
+import { createDependencies } from '../../src/runtime/create-dependencies.js';
+
+async function referenceApp() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'diffalign-ref-'));
+  return createApp(createDependencies(loadConfig({ DIFFALIGN_DATA_DIR: dataDir })));
+}
+
+const generate = async (app: Awaited<ReturnType<typeof referenceApp>>, body: unknown): Promise<GenerationRecord> => {
+  const response = await app.request('/v1/generations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.status).toBe(200);
+  return (await response.json()) as GenerationRecord;
+};
+
+/** The parts of a record that must not depend on when or where it ran. */
+const reproducible = (record: GenerationRecord) => ({
+  final_prompt: record.final_prompt,
+  best: record.best?.id,
+  candidates: record.candidates.map(({ url: _url, ...candidate }) => candidate),
+  trace: record.trace,
+  images: record.usage?.images,
+  search_nfe: record.usage?.search_nfe,
+  final_nfe: record.usage?.final_nfe,
+});
+
+describe('the app on the reference world (as npm start wires it)', () => {
+  it('gives the same record for the same request and seed, on two separate apps', async () => {
+    // Prepare
+    const body = {
+      prompt: 'a photo of two cats and a red umbrella',
+      seed: 1234,
+      width: 128,
+      height: 128,
+      search: { method: 'zero_order', budget: 6, neighbors: 2, search_steps: 8 },
+      rewards: [{ model: 'geneval', weight: 1 }, { model: 'aesthetic', weight: 0.5 }],
+    };
+    // Act
+    const first = await generate(await referenceApp(), body);
+    const second = await generate(await referenceApp(), body);
+    // Assess
+    expect(first.id).not.toBe(second.id);
+    expect(reproducible(second)).toEqual(reproducible(first));
+    expect(first.usage?.images).toBeLessThanOrEqual(6);
+  });
+
+  it('keeps the user prompt beside the final one when OPT2I revises it', async () => {
+    // Act
+    const record = await generate(await referenceApp(), {
+      prompt: 'a photo of a purple wine glass and a black apple',
+      seed: 3,
+      width: 128,
+      height: 128,
+      steps: 10,
+      prompt_optimization: { method: 'opt2i', rounds: 2, candidates: 3, noises: 2 },
+      search: { budget: 16 },
+    });
+    // Assess
+    expect(record.prompt).toBe('a photo of a purple wine glass and a black apple');
+    expect(typeof record.final_prompt).toBe('string');
+    expect(record.usage!.prompt_images).toBeGreaterThan(0);
+    expect(record.usage!.images).toBeLessThanOrEqual(16);
+    expect(record.usage!.calls.chat).toBeGreaterThan(0);
+    expect(record.trace.some((entry) => entry.phase === 'prompt' && entry.method === 'opt2i')).toBe(true);
+  });
+});
