@@ -1,6 +1,7 @@
 /**
  * Benchmark of the reference world (`npm run bench reference-world`, or
- * `tsx test/bench/reference-world.bench.ts [--quick] [--workers=N]`; env BENCH_QUICK=1, BENCH_WORKERS=N).
+ * `tsx test/bench/reference-world.bench.ts [--quick] [--workers=N] [--generated]`; env BENCH_QUICK=1,
+ * BENCH_WORKERS=N, BENCH_SUITE=generated).
  * Prints:
  * - generator speed: ms per 512x512 image at 20 steps, guidance 5 (one core, cold and warm prompt caches);
  * - scorer speed: ms per 512x512 image for each reference scorer;
@@ -15,6 +16,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { createReferenceScorers } from '../../src/adapters/reference/reference-scorers.js';
 import { ReferenceGenerator } from '../../src/adapters/reference/reference-generator.js';
 import type { GenerateItem, NoiseRecipe, ScorerV1 } from '../../src/ports/index.js';
+import { generateGenevalSuite } from '../../src/adapters/reference/scene/geneval-suite.js';
 import { loadGenevalPrompts } from './geneval-prompts.js';
 
 const TAGS = ['single_object', 'two_object', 'counting', 'colors', 'position', 'color_attr'] as const;
@@ -141,7 +143,8 @@ async function main(): Promise<void> {
   const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
   const workerArgument = args.find((arg) => arg.startsWith('--workers='))?.split('=')[1] ?? process.env.BENCH_WORKERS;
   const workers = Math.max(1, Number(workerArgument ?? Math.min(4, availableParallelism())));
-  const prompts = loadGenevalPrompts();
+  // `--generated` (env BENCH_SUITE=generated) runs on the project's own suite even where the official file exists.
+  const prompts = args.includes('--generated') || process.env.BENCH_SUITE === 'generated' ? { source: 'generated' as const, path: undefined, specs: generateGenevalSuite() } : loadGenevalPrompts();
   const specs = quick ? prompts.specs.filter((_, index) => index % 6 === 0) : prompts.specs;
   console.log(`reference world benchmark${quick ? ' (quick)' : ''}: ${specs.length} GenEval prompts from ${prompts.source}${prompts.path ? ` (${prompts.path})` : ''}, ${workers} worker(s)`);
 

@@ -133,9 +133,10 @@ export class ReferenceGenerator implements GeneratorV1 {
       chosen.map(async (index) => ({ weight: reading.weights[index], rgb: await this.renderFor(mixture, index, item.width, item.height) })),
     );
     throwIfAborted(abortSignal);
+    const residual = reading.residual.map((value) => value / this.mixtureOptions.latentScale);
     const pixels = compositeImage({
       renders,
-      residual: reading.residual,
+      residual,
       latentSize: this.mixtureOptions.latentSize,
       width: item.width,
       height: item.height,

@@ -84,11 +84,11 @@ export interface FailureRates {
 
 /** Calibrated defaults of the failure rates (see `FailureRates`). */
 export const DEFAULT_FAILURE_RATES: FailureRates = {
-  omission: 0.25,
-  count: 0.38,
+  omission: 0.28,
+  count: 0.42,
   countGrowth: 0.7,
   countUnderShare: 0.55,
-  attributeNeglect: 0.28,
+  attributeNeglect: 0.32,
   attributeLeak: 0.15,
   attributeSwap: 0.25,
   relationFlip: 0.45,

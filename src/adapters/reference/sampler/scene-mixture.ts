@@ -37,6 +37,12 @@ export interface SceneMixtureOptions {
   readonly latentSize: number;
   /** s², the spread of each component around its prototype (per coordinate, in [−1, 1] pixel units). */
   readonly variance: number;
+  /**
+   * Latent units per pixel unit (latent = scale · pixels), like the VAE scaling factor of latent diffusion
+   * (0.18215 in Stable Diffusion). It sets the signal-to-noise ratio at which scenes become distinguishable,
+   * hence how many steps it takes before the sampler commits to one (fewer steps: softer blends).
+   */
+  readonly latentScale: number;
   readonly rates: FailureRates;
   /** Layout variants of the intended scene and of each failure mode. */
   readonly intendedVariants: number;
@@ -60,6 +66,7 @@ export interface SceneMixtureOptions {
 export const DEFAULT_SCENE_MIXTURE_OPTIONS: SceneMixtureOptions = {
   latentSize: 32,
   variance: 0.08 ** 2,
+  latentScale: 0.3,
   rates: DEFAULT_FAILURE_RATES,
   intendedVariants: 3,
   failureVariants: 3,
@@ -132,7 +139,7 @@ export async function buildSceneMixture(prompt: string, options: SceneMixtureOpt
   });
   const [sceneProtos, generic] = await Promise.all([Promise.all(jobs), genericScenePrototypes(options.latentSize)]);
   const prototypes = [...sceneProtos, ...generic];
-  const bank = createPrototypeBank(prototypes.map((prototype) => prototype.latent));
+  const bank = createPrototypeBank(prototypes.map((prototype) => (options.latentScale === 1 ? prototype.latent : prototype.latent.map((value) => value * options.latentScale))));
   const conditionalLog = new Float64Array(prototypes.length).fill(-Infinity);
   const unconditionalLog = new Float64Array(prototypes.length);
   const flattened = conditionalWeights.map((weight) => Math.pow(weight, options.unconditionalFlatness));
@@ -152,8 +159,8 @@ export async function buildSceneMixture(prompt: string, options: SceneMixtureOpt
     modes,
     prototypes,
     bank,
-    conditional: { bank, logWeights: conditionalLog, variance: options.variance },
-    unconditional: { bank, logWeights: unconditionalLog, variance: options.variance },
+    conditional: { bank, logWeights: conditionalLog, variance: options.variance * options.latentScale ** 2 },
+    unconditional: { bank, logWeights: unconditionalLog, variance: options.variance * options.latentScale ** 2 },
     basis: createDecoderBasis(bank),
   };
 }

@@ -44,9 +44,9 @@ export function aestheticFeatures(data: Uint8Array, width: number, height: numbe
   let sumRg = 0, sumYb = 0, sumRg2 = 0, sumYb2 = 0, sumY = 0, sumY2 = 0;
   for (let p = 0; p < pixels; p += 1) {
     const o = p * channels;
-    const r = data[o] ?? 0;
-    const g = data[o + 1] ?? 0;
-    const b = data[o + 2] ?? 0;
+    const r = data[o] as number;
+    const g = data[o + 1] as number;
+    const b = data[o + 2] as number;
     const rg = r - g;
     const yb = 0.5 * (r + g) - b;
     sumRg += rg;
@@ -68,7 +68,7 @@ export function aestheticFeatures(data: Uint8Array, width: number, height: numbe
   for (let y = 1; y < height - 1; y += 1) {
     for (let x = 1; x < width - 1; x += 1) {
       const p = y * width + x;
-      const value = (luma[p - 1] ?? 0) + (luma[p + 1] ?? 0) + (luma[p - width] ?? 0) + (luma[p + width] ?? 0) - 4 * (luma[p] ?? 0);
+      const value = (luma[p - 1] as number) + (luma[p + 1] as number) + (luma[p - width] as number) + (luma[p + width] as number) - 4 * (luma[p] as number);
       lapSum += value;
       lapSum2 += value * value;
       lapCount += 1;
@@ -96,25 +96,31 @@ export function aestheticFeatures(data: Uint8Array, width: number, height: numbe
     addBorder(width - 1, y);
   }
   const planes = border.map((values) => fitPlane(xs, ys, values, 255));
+  const [[ra = 0, rb = 0, rc = 0] = [], [ga = 0, gb = 0, gc = 0] = [], [ba = 0, bb = 0, bc = 0] = []] = planes;
   let mass = 0, massX = 0, massY = 0, left = 0, top = 0, salient = 0, clutter = 0;
-  for (let p = 0; p < pixels; p += 1) {
-    const o = p * channels;
-    const x = (p % width + 0.5) / width;
-    const y = (Math.floor(p / width) + 0.5) / height;
-    let distance = 0;
-    for (let c = 0; c < 3; c += 1) {
-      const [a = 0, b = 0, d = 0] = planes[c] ?? [];
-      distance = Math.max(distance, Math.abs((data[o + c] ?? 0) - (a + b * x + d * y)));
-    }
-    if (distance >= SALIENT_DISTANCE) {
-      mass += distance;
-      massX += distance * x;
-      massY += distance * y;
-      if (x < 0.5) left += distance;
-      if (y < 0.5) top += distance;
-      salient += 1;
-    } else if (distance >= CLUTTER_DISTANCE) {
-      clutter += 1;
+  for (let row = 0, p = 0; row < height; row += 1) {
+    const y = (row + 0.5) / height;
+    const rRow = ra + rc * y;
+    const gRow = ga + gc * y;
+    const bRow = ba + bc * y;
+    for (let column = 0; column < width; column += 1, p += 1) {
+      const o = p * channels;
+      const x = (column + 0.5) / width;
+      const distance = Math.max(
+        Math.abs((data[o] as number) - (rRow + rb * x)),
+        Math.abs((data[o + 1] as number) - (gRow + gb * x)),
+        Math.abs((data[o + 2] as number) - (bRow + bb * x)),
+      );
+      if (distance >= SALIENT_DISTANCE) {
+        mass += distance;
+        massX += distance * x;
+        massY += distance * y;
+        if (x < 0.5) left += distance;
+        if (y < 0.5) top += distance;
+        salient += 1;
+      } else if (distance >= CLUTTER_DISTANCE) {
+        clutter += 1;
+      }
     }
   }
   let composition = 0;

@@ -29,13 +29,19 @@ export interface DetectOptions {
 
 /** Foreground pixels this close (in pixels, along a row or column) belong to one component. */
 const BRIDGE = 4;
-/** Badge search: offsets of up to SEARCH_STEPS x 3.5% of the badge side around the box centre, each way. */
-const SEARCH_STEPS = 5;
+/** Size (bits) of the per-call colour classification cache. */
+const CACHE_BITS = 14;
+const CACHE_SIZE = 1 << CACHE_BITS;
+/** Badge search: offsets of up to SEARCH_STEPS x 3.5% of the badge side around the box centre, each way (coarse steps of two). */
+const SEARCH_STEPS = 4;
 /** Badge sizes tried, relative to the one the component's box implies. */
 const SEARCH_SCALES = [1, 1.1, 1.2, 0.92] as const;
 
 interface Component {
+  /** Pixels covered by its runs (bridged gaps included). */
   area: number;
+  /** Indices of its runs. */
+  runs: number[];
   minX: number;
   minY: number;
   maxX: number;
@@ -45,21 +51,17 @@ interface Component {
 /**
  * Finds the objects of a rendered scene from its pixels alone: labels each pixel with a GenEval
  * colour against a background model (a lightness plane fitted to the border, so lighting gradients
- * cancel), groups non-background pixels into connected components, reads each component's class
- * badge at its box centre (the four darkest of nine cells), and takes the dominant colour of the
- * component outside the badge. Components without a readable badge are not objects (clutter, blends).
+ * cancel), groups non-background pixels into connected components (runs, small gaps bridged),
+ * searches each component's class badge around its box centre (the four darkest of nine cells form
+ * the code), and takes the dominant colour of the component outside the badge after undoing haze,
+ * contrast and lighting with the badge's own dark and light levels. Position and size come from the
+ * badge (it sits at the glyph box centre, 0.45 x its shorter side). Components without a readable
+ * badge are not objects (clutter, faint blends); a component whose box disagrees with the glyph the
+ * badge announces gets a lower confidence.
  */
 export function detectObjects(rgb: Uint8Array, width: number, height: number, channels: 3 | 4, options: DetectOptions = {}): DetectedObject[] {
   if (width <= 0 || height <= 0 || rgb.length < width * height * channels) return [];
   const pixels = width * height;
-  const lightness = new Float32Array(pixels);
-  for (let p = 0; p < pixels; p += 1) {
-    const o = p * channels;
-    const r = rgb[o] ?? 0;
-    const g = rgb[o + 1] ?? 0;
-    const b = rgb[o + 2] ?? 0;
-    lightness[p] = (Math.max(r, g, b) + Math.min(r, g, b)) / 510;
-  }
 
   // background model from a border frame
   const border = Math.max(2, Math.round(Math.min(width, height) * 0.01));
@@ -70,16 +72,15 @@ export function detectObjects(rgb: Uint8Array, width: number, height: number, ch
   const borderR: number[] = [];
   const borderG: number[] = [];
   const borderB: number[] = [];
-  const step = Math.max(1, Math.floor(Math.min(width, height) / 128));
+  const step = Math.max(1, Math.floor(Math.min(width, height) / 96));
   const sample = (x: number, y: number): void => {
-    const p = y * width + x;
-    const o = p * channels;
+    const o = (y * width + x) * channels;
     const r = rgb[o] ?? 0;
     const g = rgb[o + 1] ?? 0;
     const b = rgb[o + 2] ?? 0;
     xs.push(x / width);
     ys.push(y / height);
-    values.push(lightness[p] ?? 0);
+    values.push((Math.max(r, g, b) + Math.min(r, g, b)) / 510);
     saturations.push(saturationOf(r, g, b));
     borderR.push(r);
     borderG.push(g);
@@ -96,78 +97,121 @@ export function detectObjects(rgb: Uint8Array, width: number, height: number, ch
   const saturationThreshold = chromaticThreshold(medianOf(saturations));
   const backgroundColor: [number, number, number] = [medianOf(borderR), medianOf(borderG), medianOf(borderB)];
 
+  // per pixel: lightness (for badges) and colour label (for segmentation)
+  const lightness = new Float32Array(pixels);
   const labels = new Uint8Array(pixels);
-  for (let y = 0; y < height; y += 1) {
+  // flat fills repeat colours: a direct-mapped cache keyed by colour and the local background
+  // lightness (quantised to 1/255) skips most classifications
+  const cacheKeys = new Float64Array(CACHE_SIZE).fill(-1);
+  const cacheLabels = new Uint8Array(CACHE_SIZE);
+  for (let y = 0, p = 0; y < height; y += 1) {
     const rowBackground = a + by * (y / height);
-    for (let x = 0; x < width; x += 1) {
-      const p = y * width + x;
+    for (let x = 0; x < width; x += 1, p += 1) {
       const o = p * channels;
-      labels[p] = classifyPixel(rgb[o] ?? 0, rgb[o + 1] ?? 0, rgb[o + 2] ?? 0, rowBackground + bx * (x / width), saturationThreshold);
+      const r = rgb[o] as number;
+      const g = rgb[o + 1] as number;
+      const b = rgb[o + 2] as number;
+      lightness[p] = (Math.max(r, g, b) + Math.min(r, g, b)) / 510;
+      const backgroundLevel = Math.min(255, Math.max(0, Math.round((rowBackground + bx * (x / width)) * 255)));
+      const key = ((backgroundLevel << 24) | (r << 16) | (g << 8) | b) >>> 0;
+      const slot = (Math.imul(key, 0x9e3779b1) >>> (32 - CACHE_BITS)) & (CACHE_SIZE - 1);
+      if (cacheKeys[slot] === key) {
+        labels[p] = cacheLabels[slot] as number;
+      } else {
+        const label = classifyPixel(r, g, b, backgroundLevel / 255, saturationThreshold);
+        cacheKeys[slot] = key;
+        cacheLabels[slot] = label;
+        labels[p] = label;
+      }
     }
   }
 
-  // connected components (4-connectivity) by union-find over runs of foreground
-  const parent = new Int32Array(pixels).fill(-1);
+  // connected components over runs of foreground: a run ends after BRIDGE background pixels (so
+  // anti-aliased grey seams between black and white parts are bridged), and runs join the runs they
+  // overlap in the BRIDGE rows above
+  const runX0: number[] = [];
+  const runX1: number[] = [];
+  const runY: number[] = [];
+  const rowStart = new Int32Array(height + 1);
+  for (let y = 0; y < height; y += 1) {
+    rowStart[y] = runX0.length;
+    const row = y * width;
+    let x = 0;
+    while (x < width) {
+      if (labels[row + x] === BACKGROUND_LABEL) {
+        x += 1;
+        continue;
+      }
+      const start = x;
+      let end = x;
+      let gap = 0;
+      for (x += 1; x < width; x += 1) {
+        if (labels[row + x] !== BACKGROUND_LABEL) {
+          end = x;
+          gap = 0;
+        } else if (++gap >= BRIDGE) break;
+      }
+      runX0.push(start);
+      runX1.push(end);
+      runY.push(y);
+      x = end + 1;
+    }
+  }
+  rowStart[height] = runX0.length;
+  const runCount = runX0.length;
+  const parent = new Int32Array(runCount);
+  for (let r = 0; r < runCount; r += 1) parent[r] = r;
   const find = (i: number): number => {
     let root = i;
-    while ((parent[root] ?? root) !== root) root = parent[root] ?? root;
+    while (parent[root] !== root) root = parent[root] as number;
     let node = i;
     while (node !== root) {
-      const next = parent[node] ?? root;
+      const next = parent[node] as number;
       parent[node] = root;
       node = next;
     }
     return root;
   };
-  const union = (i: number, j: number): void => {
-    const ri = find(i);
-    const rj = find(j);
-    if (ri !== rj) parent[ri] = rj;
-  };
-  for (let y = 0; y < height; y += 1) {
-    for (let x = 0; x < width; x += 1) {
-      const p = y * width + x;
-      if (labels[p] === BACKGROUND_LABEL) continue;
-      parent[p] = p;
-      // bridge gaps of up to BRIDGE - 1 pixels: anti-aliased seams between black and white parts are grey
-      for (let k = 1; k <= BRIDGE; k += 1) {
-        if (x >= k && labels[p - k] !== BACKGROUND_LABEL) {
-          union(p, p - k);
-          break;
-        }
-      }
-      for (let k = 1; k <= BRIDGE; k += 1) {
-        if (y >= k && labels[p - k * width] !== BACKGROUND_LABEL) {
-          union(p, p - k * width);
-          break;
+  for (let y = 1; y < height; y += 1) {
+    for (let r = rowStart[y] as number; r < (rowStart[y + 1] as number); r += 1) {
+      const x0 = runX0[r] as number;
+      const x1 = runX1[r] as number;
+      for (let above = Math.max(0, y - BRIDGE); above < y; above += 1) {
+        for (let s = rowStart[above] as number; s < (rowStart[above + 1] as number); s += 1) {
+          if ((runX0[s] as number) > x1) break;
+          if ((runX1[s] as number) < x0) continue;
+          const rootR = find(r);
+          const rootS = find(s);
+          if (rootR !== rootS) parent[rootR] = rootS;
         }
       }
     }
   }
-  const components = new Map<number, Component>();
-  const rootOf = new Int32Array(pixels).fill(-1);
-  for (let y = 0; y < height; y += 1) {
-    for (let x = 0; x < width; x += 1) {
-      const p = y * width + x;
-      if (labels[p] === BACKGROUND_LABEL) continue;
-      const root = find(p);
-      rootOf[p] = root;
-      const component = components.get(root);
-      if (component) {
-        component.area += 1;
-        if (x < component.minX) component.minX = x;
-        if (x > component.maxX) component.maxX = x;
-        if (y < component.minY) component.minY = y;
-        if (y > component.maxY) component.maxY = y;
-      } else {
-        components.set(root, { area: 1, minX: x, minY: y, maxX: x, maxY: y });
-      }
+  // components: their boxes and the runs they are made of
+  const idOfRoot = new Int32Array(runCount).fill(-1);
+  const components: Component[] = [];
+  for (let r = 0; r < runCount; r += 1) {
+    const root = find(r);
+    let id = idOfRoot[root] as number;
+    const x0 = runX0[r] as number;
+    const x1 = runX1[r] as number;
+    const y = runY[r] as number;
+    if (id < 0) {
+      id = components.length;
+      idOfRoot[root] = id;
+      components.push({ area: 0, minX: x0, minY: y, maxX: x1, maxY: y, runs: [] });
     }
+    const component = components[id] as Component;
+    component.area += x1 - x0 + 1;
+    component.runs.push(r);
+    if (x0 < component.minX) component.minX = x0;
+    if (x1 > component.maxX) component.maxX = x1;
+    if (y > component.maxY) component.maxY = y;
   }
 
   const minArea = Math.max(24, (options.minAreaFraction ?? 0.0008) * pixels);
   const detections: DetectedObject[] = [];
-  for (const [root, component] of components) {
+  for (const component of components) {
     if (component.area < minArea) continue;
     const boxWidth = component.maxX - component.minX + 1;
     const boxHeight = component.maxY - component.minY + 1;
@@ -176,7 +220,6 @@ export function detectObjects(rgb: Uint8Array, width: number, height: number, ch
     const centerY = (component.minY + component.maxY + 1) / 2;
     const side = BADGE_GEOMETRY.sizeFactor * Math.min(boxWidth, boxHeight);
     const found = findBadge(lightness, width, height, centerX, centerY, side);
-    if (process.env.R1_DEBUG) console.error('component', component, 'badge', found, 'side', side);
     if (!found) continue;
     const { read: badge } = found;
     const className = classOfBadgeCode(badge.code);
@@ -188,12 +231,12 @@ export function detectObjects(rgb: Uint8Array, width: number, height: number, ch
     const glyphWidth = aspect >= 1 ? shorter * aspect : shorter;
     const glyphHeight = aspect >= 1 ? shorter : shorter / aspect;
 
-    const color = dominantColor({ rgb, channels, rootOf, root, component, centerX: found.x, centerY: found.y, badgeSide: found.side * 1.15, width, height, badge, backgroundPlane: [a, bx, by], backgroundColor });
+    const color = dominantColor({ rgb, channels, runs: { x0: runX0, x1: runX1, y: runY }, component, centerX: found.x, centerY: found.y, badgeSide: found.side * 1.15, width, height, badge, backgroundPlane: [a, bx, by], backgroundColor });
     if (!color) continue;
     // a component much smaller or larger than the glyph the badge announces is not that object
-    const aspectError = Math.max(Math.abs(Math.log(boxWidth / glyphWidth)), Math.abs(Math.log(boxHeight / glyphHeight)));
-    const aspectScore = aspectError < 0.25 ? 1 : Math.max(0.2, 1 - (aspectError - 0.25) * 2);
-    const confidence = Math.round(badge.confidence * aspectScore * Math.min(1, color.share * 1.6) * 1000) / 1000;
+    const sizeError = Math.max(Math.abs(Math.log(boxWidth / glyphWidth)), Math.abs(Math.log(boxHeight / glyphHeight)));
+    const sizeScore = sizeError < 0.25 ? 1 : Math.max(0.2, 1 - (sizeError - 0.25) * 2);
+    const confidence = Math.round(badge.confidence * sizeScore * Math.min(1, color.share * 1.6) * 1000) / 1000;
     detections.push({
       class: className,
       color: color.color,
@@ -217,7 +260,7 @@ interface FoundBadge {
 }
 
 /**
- * Searches the badge around the component's box centre: coarse offsets (up to 17.5% of the side) at
+ * Searches the badge around the component's box centre: coarse offsets (up to 14% of the side) at
  * three scales, then a fine step around the best; anti-aliasing, haze or highlights can shave thin
  * extremities off the visible box, moving its centre and shrinking it. Best = widest dark/light gap.
  */
@@ -282,7 +325,6 @@ function readBadge(lightness: Float32Array, width: number, height: number, x0: n
   const darkest = sorted[BADGE_DARK_CELLS - 1]?.value ?? 0;
   const lightest = sorted[BADGE_DARK_CELLS]?.value ?? 0;
   const gap = lightest - darkest;
-  if (process.env.R1_DEBUG === '2') console.error('cells', sorted.map((c) => c.value.toFixed(2)).join(' '));
   if (gap < 0.12) return undefined;
   // the frame must be dark too: sample the middle of each side
   const frameOffset = BADGE_GEOMETRY.frame * side * 0.5;
@@ -311,8 +353,7 @@ function readBadge(lightness: Float32Array, width: number, height: number, x0: n
 interface ColorVoteInput {
   readonly rgb: Uint8Array;
   readonly channels: number;
-  readonly rootOf: Int32Array;
-  readonly root: number;
+  readonly runs: { readonly x0: readonly number[]; readonly x1: readonly number[]; readonly y: readonly number[] };
   readonly component: Component;
   readonly centerX: number;
   readonly centerY: number;
@@ -334,7 +375,7 @@ const BADGE_LIGHT = 246 / 255;
  * undoes haze, contrast and the local lighting before the colour is judged.
  */
 function dominantColor(input: ColorVoteInput): { color: GenevalColor; share: number } | undefined {
-  const { rgb, channels, rootOf, root, component, centerX, centerY, badgeSide, width, height, badge } = input;
+  const { rgb, channels, runs, component, centerX, centerY, badgeSide, width, height, badge } = input;
   const scale = (BADGE_LIGHT - BADGE_DARK) / Math.max(0.05, badge.light - badge.dark);
   const correct = (value: number): number => Math.min(255, Math.max(0, (BADGE_DARK + (value / 255 - badge.dark) * scale) * 255));
   const [a, bx, by] = input.backgroundPlane;
@@ -347,13 +388,15 @@ function dominantColor(input: ColorVoteInput): { color: GenevalColor; share: num
   const by0 = centerY - badgeSide / 2;
   const by1 = centerY + badgeSide / 2;
   let total = 0;
-  for (let y = component.minY; y <= component.maxY; y += 1) {
+  // large components vote on a 2x2 lattice: a quarter of the pixels decide the majority as well
+  const stride = component.area > 4000 ? 2 : 1;
+  for (const run of component.runs) {
+    const y = runs.y[run] as number;
+    if (y % stride !== 0) continue;
     const insideRows = y + 0.5 >= by0 && y + 0.5 <= by1;
-    for (let x = component.minX; x <= component.maxX; x += 1) {
-      const p = y * width + x;
-      if (rootOf[p] !== root) continue;
+    for (let x = runs.x0[run] as number; x <= (runs.x1[run] as number); x += stride) {
       if (insideRows && x + 0.5 >= bx0 && x + 0.5 <= bx1) continue;
-      const o = p * channels;
+      const o = (y * width + x) * channels;
       const label = classifyPixel(correct(rgb[o] ?? 0), correct(rgb[o + 1] ?? 0), correct(rgb[o + 2] ?? 0), backgroundLightness, threshold);
       if (label === BACKGROUND_LABEL) continue;
       votes[label] = (votes[label] ?? 0) + 1;

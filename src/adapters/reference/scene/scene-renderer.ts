@@ -13,8 +13,9 @@ import { SeededRandom, hashString } from './seeded-random.js';
 /** Smallest and largest image side the renderer accepts. */
 export const RENDER_SIZE_RANGE = { min: 16, max: 2048 } as const;
 
-/** Lightness and saturation of the background (hue comes from the layout). */
+/** HSL lightness of the background (its hue comes from the layout). */
 export const BACKGROUND_LIGHTNESS = 0.58;
+/** HSL saturation of the background: low, so every object colour stands out. */
 export const BACKGROUND_SATURATION = 0.1;
 const HAZE: Rgb = [214, 214, 214];
 
@@ -64,40 +65,60 @@ function outlineColor(color: Rgb, name: string): Rgb {
   return mixRgb(color, [0, 0, 0], 0.45);
 }
 
-function objectSvg(object: PlacedObject, index: number, width: number, height: number, style: RenderStyle): { defs: string; body: string } {
+/** What objects need to know about the scene around them. */
+interface ScenePaint {
+  readonly style: RenderStyle;
+  /** Background fill, painted into holes (the background shows through them). */
+  readonly background: string;
+  /** Opacity of the background grain pattern, repeated in holes (0: none). */
+  readonly grain: number;
+  /** Pitch of the hatch pattern in pixels. */
+  readonly hatchPitch: number;
+}
+
+/**
+ * One object: its glyph's primitives painted in order (body in the object's colour with an outline
+ * growing with detail, holes in the background's paint so later body shapes can refill them), an
+ * opaque hatch texture at high detail, then the badge on a body-coloured plate. No masks: librsvg
+ * allocates a canvas-sized surface per mask, which made many-object scenes slow.
+ */
+function objectSvg(object: PlacedObject, index: number, width: number, height: number, paint: ScenePaint): { defs: string; body: string } {
+  const { style } = paint;
   const glyph = glyphFor(object.class);
   const { x0, y0, w, h, scale } = objectPixelBox(object, width, height);
   const base = PALETTE_RGB[object.color] ?? PALETTE_RGB.white;
   const fill = toHex(styleRgb(base, style.saturation, style.contrast));
-  const outline = toHex(styleRgb(outlineColor(base, object.color), style.saturation, style.contrast));
+  const outlineRgb = outlineColor(base, object.color);
+  const outline = toHex(styleRgb(outlineRgb, style.saturation, style.contrast));
   const outlineWidth = style.detail > 0.05 ? style.detail * 0.012 * scale : 0;
+  const hatched = style.detail > 0.45;
+  const defs = hatched
+    ? `<pattern id="h${index}" width="${paint.hatchPitch * HATCH_TILE}" height="${paint.hatchPitch * HATCH_TILE}" patternUnits="userSpaceOnUse">${hatchLines(paint.hatchPitch, toHex(styleRgb(mixRgb(base, outlineRgb, (style.detail - 0.45) * 0.5), style.saturation, style.contrast)))}</pattern>`
+    : '';
 
-  const mask = glyph.shapes
-    .map((shape) => {
-      const color = shape.hole ? '#000' : '#fff';
-      return shape.kind === 'line'
-        ? shapeSvg(shape, x0, y0, scale, `stroke="${color}" stroke-width="${fmt(shape.width * scale)}" stroke-linecap="round" fill="none"`)
-        : shapeSvg(shape, x0, y0, scale, `fill="${color}"`);
-    })
-    .join('');
-  const defs = `<mask id="m${index}" maskUnits="userSpaceOnUse" x="0" y="0" width="${width}" height="${height}">${mask}</mask>`;
-
-  const paint = glyph.shapes
-    .filter((shape) => !shape.hole)
-    .map((shape) => {
-      if (shape.kind === 'line') {
-        const full = shape.width * scale;
-        const under = outlineWidth > 0 ? shapeSvg(shape, x0, y0, scale, `stroke="${outline}" stroke-width="${fmt(full)}" stroke-linecap="round" fill="none"`) : '';
-        return under + shapeSvg(shape, x0, y0, scale, `stroke="${fill}" stroke-width="${fmt(Math.max(0, full - outlineWidth * 2))}" stroke-linecap="round" fill="none"`);
-      }
-      const stroke = outlineWidth > 0 ? ` stroke="${outline}" stroke-width="${fmt(outlineWidth * 2)}"` : '';
-      return shapeSvg(shape, x0, y0, scale, `fill="${fill}"${stroke}`);
-    })
-    .join('');
-  const box = `x="${fmt(x0)}" y="${fmt(y0)}" width="${fmt(w)}" height="${fmt(h)}"`;
-  const shading = style.detail > 0.05 ? `<rect ${box} fill="url(#shade)" opacity="${fmt(Math.min(1, 0.3 + style.detail * 0.7))}"/>` : '';
-  const hatch = style.detail > 0.45 ? `<rect ${box} fill="url(#hatch)" opacity="${fmt((style.detail - 0.45) * 0.35)}"/>` : '';
-  let body = `<g mask="url(#m${index})">${paint}${shading}${hatch}</g>`;
+  const parts: string[] = [];
+  for (const shape of glyph.shapes) {
+    if (shape.hole) {
+      const holePaint = (color: string, extra = ''): string =>
+        shape.kind === 'line'
+          ? shapeSvg(shape, x0, y0, scale, `stroke="${color}" stroke-width="${fmt(shape.width * scale)}" stroke-linecap="round" fill="none"${extra}`)
+          : shapeSvg(shape, x0, y0, scale, `fill="${color}"${extra}`);
+      parts.push(holePaint(paint.background));
+      if (paint.grain > 0) parts.push(holePaint('url(#grain)', ` opacity="${fmt(paint.grain)}"`));
+      continue;
+    }
+    if (shape.kind === 'line') {
+      const full = shape.width * scale;
+      if (outlineWidth > 0) parts.push(shapeSvg(shape, x0, y0, scale, `stroke="${outline}" stroke-width="${fmt(full + outlineWidth)}" stroke-linecap="round" fill="none"`));
+      parts.push(shapeSvg(shape, x0, y0, scale, `stroke="${fill}" stroke-width="${fmt(Math.max(0, full - outlineWidth))}" stroke-linecap="round" fill="none"`));
+      if (hatched) parts.push(shapeSvg(shape, x0, y0, scale, `stroke="url(#h${index})" stroke-width="${fmt(Math.max(0, full - outlineWidth))}" stroke-linecap="round" fill="none"`));
+      continue;
+    }
+    const stroke = outlineWidth > 0 ? ` stroke="${outline}" stroke-width="${fmt(outlineWidth)}"` : '';
+    parts.push(shapeSvg(shape, x0, y0, scale, `fill="${fill}"${stroke}`));
+    if (hatched) parts.push(shapeSvg(shape, x0, y0, scale, `fill="url(#h${index})"`));
+  }
+  let body = parts.join('');
 
   const code = badgeCodeOf(object.class);
   if (code !== undefined) {
@@ -158,11 +179,11 @@ function grainDots(pitch: number, color: string): string {
   return `<path fill="${color}" d="${parts.join('')}"/>`;
 }
 
-function hatchLines(pitch: number): string {
+function hatchLines(pitch: number, color: string): string {
   const size = pitch * HATCH_TILE;
   const parts: string[] = [];
   for (let k = -HATCH_TILE; k <= HATCH_TILE; k += 1) parts.push(`M${fmt(k * pitch)} ${fmt(size)}L${fmt(k * pitch + size)} 0`);
-  return `<path stroke="#000" stroke-width="${fmt(pitch * 0.35)}" d="${parts.join('')}"/>`;
+  return `<path stroke="${color}" stroke-width="${fmt(pitch * 0.3)}" d="${parts.join('')}"/>`;
 }
 
 /**
@@ -193,18 +214,18 @@ function buildSceneSvg(layout: SceneLayout, style: RenderStyle, width: number, h
 
   const defs: string[] = [
     `<pattern id="grain" width="${fmt(grain * GRAIN_TILE)}" height="${fmt(grain * GRAIN_TILE)}" patternUnits="userSpaceOnUse">${grainDots(grain, grainColor)}</pattern>`,
-    `<pattern id="hatch" width="${fmt(hatch * HATCH_TILE)}" height="${fmt(hatch * HATCH_TILE)}" patternUnits="userSpaceOnUse">${hatchLines(hatch)}</pattern>`,
-    `<linearGradient id="shade" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#fff" stop-opacity="0.14"/><stop offset="0.5" stop-color="#fff" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.14"/></linearGradient>`,
     `<linearGradient id="light" x1="0" y1="0" x2="${width}" y2="${height}" gradientUnits="userSpaceOnUse"><stop offset="0" stop-color="#fff" stop-opacity="${fmt(light)}"/><stop offset="0.5" stop-color="#fff" stop-opacity="0"/><stop offset="0.5" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="${fmt(light)}"/></linearGradient>`,
   ];
   const blur = blurInSvg ? blurSigma(s, width, height) : 0;
   if (blur > 0) defs.push(`<filter id="blur" x="0" y="0" width="1" height="1"><feGaussianBlur stdDeviation="${fmt(blur)}"/></filter>`);
 
-  const objects = layout.objects.map((object, index) => objectSvg(object, index, width, height, s));
+  const grainOpacity = s.detail > 0.05 ? s.detail * 0.8 : 0;
+  const paint: ScenePaint = { style: s, background, grain: grainOpacity, hatchPitch: hatch };
+  const objects = layout.objects.map((object, index) => objectSvg(object, index, width, height, paint));
   for (const object of objects) defs.push(object.defs);
   const content = [
     `<rect width="${width}" height="${height}" fill="${background}"/>`,
-    s.detail > 0.05 ? `<rect width="${width}" height="${height}" fill="url(#grain)" opacity="${fmt(s.detail * 0.8)}"/>` : '',
+    grainOpacity > 0 ? `<rect width="${width}" height="${height}" fill="url(#grain)" opacity="${fmt(grainOpacity)}"/>` : '',
     clutterSvg(layout, s, width, height, random),
     ...objects.map((object) => object.body),
     light > 0 ? `<rect width="${width}" height="${height}" fill="url(#light)"/>` : '',
