@@ -172,7 +172,7 @@ interface FailureCandidate {
 }
 
 /** Modifier words that ask for quality (Promptist's vocabulary); each lowers the low-quality modes. */
-const QUALITY_WORDS = ['detailed', 'detail', '8k', '4k', 'hd', 'sharp', 'focus', 'high quality', 'masterpiece', 'artstation', 'trending', 'professional', 'award', 'octane', 'unreal', 'cinematic', 'lighting', 'illustration', 'concept art', 'digital painting', 'photorealistic', 'realistic', 'intricate', 'elegant', 'smooth', 'studio'];
+const QUALITY_WORDS = ['detailed', 'detail', '8k', '4k', 'hd', 'sharp', 'high quality', 'masterpiece', 'artstation', 'trending', 'professional', 'award', 'octane', 'unreal', 'cinematic', 'lighting', 'illustration', 'concept art', 'digital painting', 'photorealistic', 'realistic', 'intricate', 'elegant', 'smooth', 'studio'];
 
 /**
  * The conditional mixture's modes for a prompt, with probabilities that sum to 1. Each failure
