@@ -6,6 +6,7 @@ import { createApp } from '../../src/api/app.js';
 import type { GenerationRecord } from '../../src/api/schemas/generation-record.js';
 import { loadConfig } from '../../src/config.js';
 import { createDependencies } from '../../src/runtime/create-dependencies.js';
+import { parseSse } from '../support/sse.js';
 
 async function referenceApp() {
   const dataDir = await mkdtemp(join(tmpdir(), 'diffalign-ref-'));
@@ -67,5 +68,27 @@ describe('the app on the reference world (as npm start wires it)', () => {
     expect(record.usage!.images).toBeLessThanOrEqual(16);
     expect(record.usage!.calls.chat).toBeGreaterThan(0);
     expect(record.trace.some((entry) => entry.phase === 'prompt' && entry.method === 'opt2i')).toBe(true);
+  });
+
+  it('streams prompt events before the candidates that judge them when Promptist runs', async () => {
+    // Prepare
+    const app = await referenceApp();
+    // Act
+    const response = await app.request('/v1/generations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ prompt: 'a photo of a bench', seed: 9, width: 64, height: 64, steps: 8, prompt_optimization: { method: 'promptist', candidates: 2, noises: 2 }, search: { budget: 8 } }),
+    });
+    const events = parseSse(await response.text());
+    // Assess
+    const names = events.map((event) => event.event);
+    const prompts = events.filter((event) => event.event === 'prompt').map((event) => event.data as { prompt: string; source: string });
+    expect(names[0]).toBe('accepted');
+    expect(names.at(-1)).toBe('done');
+    expect(prompts.map((prompt) => prompt.source)).toEqual(expect.arrayContaining(['user', 'promptist']));
+    expect(names.indexOf('prompt')).toBeLessThan(names.indexOf('candidate'));
+    const done = events.at(-1)!.data as GenerationRecord;
+    expect(names.filter((name) => name === 'candidate')).toHaveLength(done.candidates.length);
+    expect(done.usage!.images).toBeLessThanOrEqual(8);
   });
 });
