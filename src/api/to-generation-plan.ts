@@ -19,8 +19,8 @@ export interface PlanContext {
 export function toGenerationPlan(request: GenerationRequest, context: PlanContext): GenerationPlan {
   const optimization = request.prompt_optimization;
   const search = request.search;
-  const method = optimization?.method ?? 'none';
-  const mode = optimization?.mode ?? (method === 'none' ? 'off' : 'on');
+  const method = optimization.method;
+  const mode = optimization.mode ?? (method === 'none' ? 'off' : 'on');
   const rewards = request.rewards ?? context.defaultRewards;
   const problems: { name: string; reason: string }[] = [];
 
@@ -41,7 +41,7 @@ export function toGenerationPlan(request: GenerationRequest, context: PlanContex
   if (mode === 'on' && method === 'none') {
     problems.push({ name: 'prompt_optimization.mode', reason: 'mode "on" needs a method (promptist or opt2i)' });
   }
-  const budget = search?.budget ?? 4;
+  const budget = search.budget;
   if (request.n > budget) {
     problems.push({ name: 'n', reason: `n (${request.n}) cannot exceed search.budget (${budget}); raise the budget or lower n` });
   }
@@ -61,19 +61,19 @@ export function toGenerationPlan(request: GenerationRequest, context: PlanContex
     promptOptimization: {
       method,
       mode,
-      rounds: optimization?.rounds ?? 3,
-      candidates: optimization?.candidates ?? 5,
-      noises: optimization?.noises ?? 4,
-      ...(optimization?.target !== undefined ? { target: optimization.target } : {}),
+      rounds: optimization.rounds,
+      candidates: optimization.candidates,
+      noises: optimization.noises,
+      ...(optimization.target !== undefined ? { target: optimization.target } : {}),
     },
     search: {
-      method: search?.method ?? 'best_of_n',
+      method: search.method,
       budget,
-      searchSteps: search?.search_steps ?? request.steps,
-      neighbors: search?.neighbors ?? 4,
-      cosine: search?.cosine ?? 0.95,
-      onStall: search?.on_stall ?? 'restart',
-      ...(search?.threshold !== undefined ? { threshold: search.threshold } : {}),
+      searchSteps: search.search_steps ?? request.steps,
+      neighbors: search.neighbors,
+      cosine: search.cosine,
+      onStall: search.on_stall,
+      ...(search.threshold !== undefined ? { threshold: search.threshold } : {}),
     },
     rewards,
     aggregate: request.aggregate,
