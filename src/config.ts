@@ -17,6 +17,10 @@ const envSchema = z.object({
   DIFFALIGN_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(6 * 1024 * 1024).default(256 * 1024),
   DIFFALIGN_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   DIFFALIGN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  DIFFALIGN_MAX_RUNNING: z.coerce.number().int().min(1).max(1024).default(4),
+  DIFFALIGN_MAX_QUEUED: z.coerce.number().int().min(0).max(100_000).default(64),
+  DIFFALIGN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  DIFFALIGN_REFERENCE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
 });
 
 /** Parsed configuration of a diffalign runtime. */
@@ -34,6 +38,14 @@ export interface Config {
   /** How often a running generation re-writes its record; 4 missed beats read as `interrupted`. */
   readonly heartbeatMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Generations that run at once in this process; more wait in the queue (`queued`). */
+  readonly maxRunning: number;
+  /** Generations that may wait; past that a request gets 503 with Retry-After. */
+  readonly maxQueued: number;
+  /** On SIGINT/SIGTERM: how long running generations may go on before they are recorded `interrupted`. */
+  readonly shutdownGraceMs: number;
+  /** Worker threads of the reference backend (0: run on the main thread); default: the number of cores. */
+  readonly referenceThreads: number | undefined;
 }
 
 /** A configuration variable is missing or malformed; names the variable and what it expects. */
@@ -62,6 +74,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: values.DIFFALIGN_MAX_BODY_BYTES,
     heartbeatMs: values.DIFFALIGN_HEARTBEAT_MS,
     logLevel: values.DIFFALIGN_LOG_LEVEL,
+    maxRunning: values.DIFFALIGN_MAX_RUNNING,
+    maxQueued: values.DIFFALIGN_MAX_QUEUED,
+    shutdownGraceMs: values.DIFFALIGN_SHUTDOWN_GRACE_MS,
+    referenceThreads: values.DIFFALIGN_REFERENCE_THREADS,
   };
 }
 
@@ -77,4 +93,8 @@ export const CONFIG_DOCS: readonly (readonly [string, string, string])[] = [
   ['DIFFALIGN_MAX_BODY_BYTES', '262144', 'largest request body accepted (413 above it)'],
   ['DIFFALIGN_HEARTBEAT_MS', '5000', 'how often a running generation re-writes its record; 4 missed beats read as `interrupted`'],
   ['DIFFALIGN_LOG_LEVEL', 'info', 'debug, info, warn, error or silent'],
+  ['DIFFALIGN_MAX_RUNNING', '4', 'generations running at once in this process; more wait as `queued`'],
+  ['DIFFALIGN_MAX_QUEUED', '64', 'generations that may wait; past that 503 with Retry-After'],
+  ['DIFFALIGN_SHUTDOWN_GRACE_MS', '10000', 'on SIGINT/SIGTERM, how long running generations may finish before they are recorded `interrupted`'],
+  ['DIFFALIGN_REFERENCE_THREADS', '(cores)', 'worker threads of the reference backend; 0 runs it on the main thread'],
 ];

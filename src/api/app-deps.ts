@@ -1,5 +1,7 @@
 import type { EngineDeps, RewardSpec, ScorerEntry } from '../engine/generation-plan.js';
 import type { BlobStore, ChatModelV1, GeneratorV1, PromptRewriterV1 } from '../ports/index.js';
+import type { GenerationSupervisor } from './generation-supervisor.js';
+import type { Logger } from './logger.js';
 
 /** Everything the HTTP app needs, injected as a plain object (tests build it with what they need). */
 export interface AppDeps {
@@ -12,7 +14,7 @@ export interface AppDeps {
   readonly tenant?: string;
   /** Rewards used when a request names none. Default: the first scorer, weight 1. */
   readonly defaultRewards?: readonly RewardSpec[];
-  /** Base URL of image links; default: the request's origin. */
+  /** Base URL of image links; default: relative links (`/v1/generations/…`), never the request's Host header. */
   readonly publicUrl?: string;
   /** Largest accepted request body in bytes. */
   readonly maxBodyBytes?: number;
@@ -23,6 +25,12 @@ export interface AppDeps {
   readonly heartbeatMs?: number;
   /** Keeps background work (async generations) alive: the runtime's hook (Lambda's waitUntil, a tracker in Node). */
   readonly waitUntil?: (work: Promise<unknown>) => void;
+  /** Structured logger (pino in the runtimes); silent when absent. */
+  readonly logger?: Logger;
+  /** Admission, live generations and shutdown of this process; createApp makes one when absent. */
+  readonly supervisor?: GenerationSupervisor;
+  /** Checks that storage is reachable and writable (`/readyz`); resolves, or throws saying what is wrong. */
+  readonly checkReady?: () => Promise<void>;
   /** The engine entry point (injectable so API tests can exercise failure paths). */
   readonly runGeneration?: (plan: Parameters<EngineRun>[0], deps: EngineDeps, options?: Parameters<EngineRun>[2]) => ReturnType<EngineRun>;
 }

@@ -25,5 +25,5 @@ export function handleError(error: Error, c: Context): Response {
     console.error(JSON.stringify({ level: 'error', code, path: c.req.path, message: error.message, stack: error.stack }));
   }
   const body = { ...httpError.toJSON(), instance: c.req.path };
-  return new Response(JSON.stringify(body), { status: httpError.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE } });
+  return new Response(JSON.stringify(body), { status: httpError.status, headers: { ...httpError.responseHeaders(), 'content-type': PROBLEM_CONTENT_TYPE } });
 }

@@ -47,10 +47,15 @@ export abstract class HttpError extends DiffalignError {
     };
   }
 
+  /** Headers the answer carries besides the content type (`Retry-After`, `Allow`). */
+  responseHeaders(): Record<string, string> {
+    return {};
+  }
+
   getResponse(): Response {
     return new Response(JSON.stringify(this.toJSON()), {
       status: this.status,
-      headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+      headers: { ...this.responseHeaders(), 'content-type': PROBLEM_CONTENT_TYPE },
     });
   }
 }
@@ -106,5 +111,53 @@ export class InternalServerError extends HttpError {
   readonly title = 'Internal server error';
   constructor(options?: { cause?: unknown }) {
     super('internal_error', 'the server failed to process the request; try again later', options);
+  }
+}
+
+/** 504: the deadline passed before a single image could be generated and scored (the record is kept, `failed`). */
+export class DeadlineExceededError extends HttpError {
+  readonly status = 504;
+  readonly title = 'Deadline exceeded';
+  constructor(detail: string) {
+    super('deadline_exceeded', detail);
+  }
+}
+
+/** 503: the server is at capacity (queue full) or shutting down; `Retry-After` says when to try again. */
+export class ServiceUnavailableError extends HttpError {
+  readonly status = 503;
+  readonly title = 'Service unavailable';
+  readonly retryAfterSeconds: number;
+  constructor(code: 'overloaded' | 'shutting_down' | 'not_ready', detail: string, retryAfterSeconds: number) {
+    super(code, detail);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  override responseHeaders(): Record<string, string> {
+    return { 'retry-after': String(Math.max(1, Math.ceil(this.retryAfterSeconds))) };
+  }
+}
+
+/** 405: the path exists but not for this method; `Allow` lists the methods it has. */
+export class MethodNotAllowedError extends HttpError {
+  readonly status = 405;
+  readonly title = 'Method not allowed';
+  readonly allow: readonly string[];
+  constructor(method: string, path: string, allow: readonly string[]) {
+    super('method_not_allowed', `${method} is not allowed on ${path}; allowed: ${allow.join(', ')}`);
+    this.allow = allow;
+  }
+
+  override responseHeaders(): Record<string, string> {
+    return { allow: this.allow.join(', ') };
+  }
+}
+
+/** 409: the request conflicts with the resource's state (cancelling a generation that already ended). */
+export class ConflictError extends HttpError {
+  readonly status = 409;
+  readonly title = 'Conflict';
+  constructor(code: string, detail: string) {
+    super(code, detail);
   }
 }

@@ -19,11 +19,17 @@ export interface ScoreDetail {
   readonly failed?: readonly string[];
   /** Constraints that held. */
   readonly passed?: readonly string[];
+  /** Why the scorer gave no score for this item (its score is null): it cannot judge this prompt or image. */
+  readonly abstained?: string;
 }
 
-/** What a scorer returns: one score per item, in order; higher is better. */
+/**
+ * What a scorer returns: one score per item, in order; higher is better. A `null` score is an
+ * abstention (the scorer cannot judge that item, e.g. a verifier that cannot parse the prompt); its
+ * detail's `abstained` says why. Abstentions never count as a low score.
+ */
 export interface ScoreResult {
-  readonly scores: readonly number[];
+  readonly scores: readonly (number | null)[];
   readonly details?: readonly (ScoreDetail | undefined)[];
   readonly warnings: readonly Warning[];
   readonly response: { readonly modelId: string };
