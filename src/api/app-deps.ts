@@ -2,6 +2,7 @@ import type { EngineDeps, RewardSpec, ScorerEntry } from '../engine/generation-p
 import type { BlobStore, ChatModelV1, GeneratorV1, PromptRewriterV1 } from '../ports/index.js';
 import type { GenerationSupervisor } from './generation-supervisor.js';
 import type { Logger } from './logger.js';
+import type { ProcessInfo } from '../records/instance-liveness.js';
 
 /** Everything the HTTP app needs, injected as a plain object (tests build it with what they need). */
 export interface AppDeps {
@@ -29,6 +30,11 @@ export interface AppDeps {
   readonly logger?: Logger;
   /** Admission, live generations and shutdown of this process; createApp makes one when absent. */
   readonly supervisor?: GenerationSupervisor;
+  /** Limits of the supervisor createApp makes when none is injected (defaults 4 running, 64 queued). */
+  readonly maxRunning?: number;
+  readonly maxQueued?: number;
+  /** This process's pid, host and a pid check (Node), so a crashed owner is recognised at once on the same host. */
+  readonly processInfo?: ProcessInfo;
   /** Checks that storage is reachable and writable (`/readyz`); resolves, or throws saying what is wrong. */
   readonly checkReady?: () => Promise<void>;
   /** The engine entry point (injectable so API tests can exercise failure paths). */

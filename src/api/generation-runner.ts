@@ -1,24 +1,32 @@
-import type { EngineDeps, EngineEvent, GenerationPlan } from '../engine/generation-plan.js';
+import type { EngineDeps, EngineResult, GenerationPlan, StopReason } from '../engine/generation-plan.js';
 import { runGeneration as defaultRunGeneration } from '../engine/index.js';
 import { DiffalignError } from '../ports/errors.js';
-import type { GenerationStore } from '../records/generation-store.js';
+import type { GenerationEventEntry } from '../records/generation-event-log.js';
+import type { GenerationStore, StoredGeneration } from '../records/generation-store.js';
+import type { InstanceRef } from '../records/instance-liveness.js';
 import type { AppDeps } from './app-deps.js';
+import { toEventEntry } from './generation-events.js';
+import { GenerationJournal } from './generation-journal.js';
+import type { LiveGeneration } from './generation-supervisor.js';
+import { type Logger, silentLogger } from './logger.js';
 import type { GenerationRecord } from './schemas/generation-record.js';
 import { describePlan } from './to-generation-plan.js';
 import { resultFields } from './to-generation-record.js';
-
-/** How often a running generation re-writes its record to say it is alive (default). */
-export const HEARTBEAT_MS = 5_000;
-/** A running record whose heartbeat is older than this many heartbeats belongs to a worker that died. */
-export const STALE_AFTER_BEATS = 4;
 
 /** One accepted generation: its id, the plan, and where its images are linked from. */
 export interface AcceptedGeneration {
   readonly id: string;
   readonly plan: GenerationPlan;
   readonly metadata?: Record<string, string>;
-  /** Origin image URLs are built on (`<base>/v1/generations/<id>/candidates/<cid>`). */
+  /** Prefix of image URLs (`<base>/v1/generations/<id>/candidates/<cid>`): the configured public URL, or '' for relative links. */
   readonly baseUrl: string;
+  /** The HTTP request that submitted it (logs). */
+  readonly requestId?: string;
+}
+
+/** URL of a candidate's image. */
+export function candidateUrl(baseUrl: string, id: string, candidateId: string): string {
+  return `${baseUrl}/v1/generations/${id}/candidates/${candidateId}`;
 }
 
 /** The first record of an accepted generation, persisted before any work so nothing accepted is lost. */
@@ -36,52 +44,46 @@ export function initialRecord(accepted: AcceptedGeneration, nowMs: number, statu
     trace: [],
     usage: null,
     truncated: false,
+    stop_reason: null,
     warnings: [],
     request: describePlan(accepted.plan),
     ...(accepted.metadata ? { metadata: accepted.metadata } : {}),
     created_at: new Date(nowMs).toISOString(),
     completed_at: null,
-    heartbeat_at: new Date(nowMs).toISOString(),
   };
 }
 
-/**
- * How a stored record reads to a client: a queued/running record whose worker stopped
- * heart-beating (the process died or restarted) is reported as failed with code `interrupted`.
- */
-export function observedRecord(record: GenerationRecord, nowMs: number, heartbeatMs: number = HEARTBEAT_MS): GenerationRecord {
-  if (record.status !== 'queued' && record.status !== 'running') return record;
-  const heartbeat = Date.parse(record.heartbeat_at ?? record.created_at);
-  if (nowMs - heartbeat <= STALE_AFTER_BEATS * heartbeatMs) return record;
-  const { heartbeat_at: _heartbeat, ...rest } = record;
-  return {
-    ...rest,
-    status: 'failed',
-    error: { code: 'interrupted', message: 'the worker running this generation stopped before it finished (server restart or crash); submit it again' },
-    completed_at: new Date(heartbeat).toISOString(),
-  };
+/** What a run needs besides the generation: where it writes, who owns it, how it is stopped. */
+export interface RunContext {
+  readonly deps: AppDeps;
+  readonly store: GenerationStore<GenerationRecord>;
+  readonly owner: InstanceRef;
+  readonly live: LiveGeneration;
+  /** The stored queued generation it starts from (its event log goes on). */
+  readonly queued: StoredGeneration<GenerationRecord>;
+  readonly logger?: Logger;
 }
 
 /**
- * Runs the engine for an accepted generation, storing images as they arrive and the record at the
- * start, on a heartbeat, and at the end. Never throws for engine failures: they end as a `failed` record.
+ * Runs the engine for an accepted generation and journals it: the record is re-written as candidates are
+ * dispatched, stored and settled (coalesced), each image is stored only after the record lists its
+ * candidate, and each event is published only once the record holding it is durable. Never throws for
+ * engine failures: they end as a `failed` record.
  */
-export async function runAndRecord(
-  accepted: AcceptedGeneration,
-  deps: AppDeps,
-  store: GenerationStore<GenerationRecord>,
-  options: { abortSignal?: AbortSignal; onEvent?: (event: EngineEvent) => void; started?: GenerationRecord } = {},
-): Promise<GenerationRecord> {
+export async function runAndRecord(accepted: AcceptedGeneration, context: RunContext): Promise<GenerationRecord> {
+  const { deps, store, live } = context;
+  const logger = (context.logger ?? silentLogger).child({ generation_id: accepted.id, ...(accepted.requestId ? { request_id: accepted.requestId } : {}) });
   const now = deps.now ?? Date.now;
-  let current: GenerationRecord = { ...(options.started ?? initialRecord(accepted, now(), 'running')), status: 'running', heartbeat_at: new Date(now()).toISOString() };
-  await store.saveRecord(current);
-  let pendingBeat: Promise<void> = Promise.resolve();
-  const heartbeat = setInterval(() => {
-    current = { ...current, heartbeat_at: new Date(now()).toISOString() };
-    pendingBeat = store.saveRecord(current).catch((error: unknown) => console.error('heartbeat write failed', error));
-  }, deps.heartbeatMs ?? HEARTBEAT_MS);
-  heartbeat.unref?.();
-
+  const running: GenerationRecord = { ...context.queued.record, status: 'running' };
+  const journal = new GenerationJournal(
+    {
+      save: (stored) => store.save(stored),
+      published: (entries, record) => live.publish(entries, record),
+      failed: (error) => logger.error({ err: errorMessage(error) }, 'journal write failed; the next change retries'),
+    },
+    { record: running, owner: context.owner, events: context.queued.events },
+  );
+  journal.update(() => running);
   const engineDeps: EngineDeps = {
     generator: deps.generator,
     scorers: deps.scorers,
@@ -90,42 +92,102 @@ export async function runAndRecord(
     now,
     imageSink: {
       save: async (candidateId, image) => {
+        // the record lists a candidate before its image exists, so a crash never leaves an unlisted image
+        await journal.flushed();
         await store.saveImage(accepted.id, candidateId, image.bytes, image.mediaType);
-        return { url: `${accepted.baseUrl}/v1/generations/${accepted.id}/candidates/${candidateId}` };
+        return { url: candidateUrl(accepted.baseUrl, accepted.id, candidateId) };
       },
     },
   };
   const run = deps.runGeneration ?? defaultRunGeneration;
   let record: GenerationRecord;
+  logger.info({ budget: accepted.plan.search.budget, method: accepted.plan.search.method }, 'generation started');
   try {
     const result = await run(accepted.plan, engineDeps, {
-      ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      abortSignal: live.abortController.signal,
+      stopSignal: live.stopController.signal,
+      onEvent: (event) => journal.append(toEventEntry(event)),
+      onProgress: (snapshot) => journal.update(() => ({ ...running, ...resultFields(snapshot()) })),
     });
-    const fields = resultFields(result);
-    record = {
-      ...current,
-      ...fields,
-      status: result.best ? 'succeeded' : 'failed',
-      ...(result.best ? {} : { error: { code: 'all_candidates_failed', message: firstCandidateError(fields.candidates) } }),
-      completed_at: new Date(now()).toISOString(),
-    };
+    record = finishedRecord(running, result, new Date(now()).toISOString());
   } catch (error) {
     const code = DiffalignError.isInstance(error) ? error.code : 'internal_error';
     const message = DiffalignError.isInstance(error) ? error.message : 'the engine failed unexpectedly';
-    if (!DiffalignError.isInstance(error)) console.error(error);
-    record = { ...current, status: 'failed', error: { code, message }, completed_at: new Date(now()).toISOString() };
-  } finally {
-    clearInterval(heartbeat);
-    await pendingBeat;
+    if (!DiffalignError.isInstance(error)) logger.error({ err: errorMessage(error), stack: error instanceof Error ? error.stack : undefined }, 'engine failed');
+    record = { ...running, status: 'failed', error: { code, message }, completed_at: new Date(now()).toISOString() };
   }
-  const { heartbeat_at: _heartbeat, ...finished } = record;
-  await store.saveRecord(finished);
-  return finished;
+  await finishJournal(journal, record);
+  logger.info({ status: record.status, images: record.usage?.images ?? 0, stop_reason: record.stop_reason ?? null }, 'generation ended');
+  return record;
+}
+
+/** Writes a generation's final record (no owner) with its `error` (when failed) and `done` events. */
+async function finishJournal(journal: GenerationJournal, record: GenerationRecord): Promise<void> {
+  journal.release(() => record);
+  if (record.status === 'failed' || (record.status === 'cancelled' && !record.best)) journal.append({ event: 'error' });
+  journal.append({ event: 'done' });
+  await journal.flushed();
+}
+
+/**
+ * The final record of an engine result. Deadlines and disconnects are not failures: with an image the
+ * generation `succeeded` (marked `truncated`); a cancellation is `cancelled` with what finished; a shutdown
+ * is `failed / interrupted` with what finished; no image at a deadline is `failed / deadline_exceeded`.
+ */
+export function finishedRecord(running: GenerationRecord, result: EngineResult, completedAt: string): GenerationRecord {
+  const fields = resultFields(result);
+  const base: GenerationRecord = { ...running, ...fields, completed_at: completedAt };
+  const reason: StopReason | null = result.stopReason;
+  if (reason === 'shutdown') {
+    return { ...base, status: 'failed', error: { code: 'interrupted', message: 'the server shut down before the generation finished; what finished is kept; submit it again' } };
+  }
+  if (reason === 'cancelled') return { ...base, status: 'cancelled', error: { code: 'cancelled', message: 'the generation was cancelled; what finished is kept' } };
+  if (result.best) return { ...base, status: 'succeeded' };
+  if (reason === 'deadline') {
+    return { ...base, status: 'failed', error: { code: 'deadline_exceeded', message: `the deadline of ${String(running.request['deadline_ms'])} ms passed before any image was generated and scored` } };
+  }
+  if (reason === 'client') return { ...base, status: 'cancelled', error: { code: 'client_disconnected', message: 'the client went away before any image was finished' } };
+  return { ...base, status: 'failed', error: { code: 'all_candidates_failed', message: firstCandidateError(fields.candidates) } };
+}
+
+/**
+ * The record of a generation whose process stopped before it finished (shutdown while queued, a crash):
+ * `failed / interrupted`, keeping every candidate the journal listed — those still pending are marked
+ * interrupted, with their image link when the image is stored — and the best finished one.
+ */
+export function interruptedRecord(
+  stored: StoredGeneration<GenerationRecord>,
+  storedImages: ReadonlySet<string>,
+  baseUrl: string,
+  completedAt: string,
+  message = 'the process running this generation stopped before it finished (restart, crash or shutdown); what finished is kept; submit it again',
+): StoredGeneration<GenerationRecord> {
+  const { record } = stored;
+  const candidates = record.candidates.map((candidate) => {
+    if (candidate.status !== 'pending') return candidate;
+    const url = storedImages.has(candidate.id) ? candidateUrl(baseUrl, record.id, candidate.id) : undefined;
+    return {
+      ...candidate,
+      status: 'failed' as const,
+      reward: null,
+      ...(url ? { url } : {}),
+      error: { code: 'interrupted', message: url ? 'the image was stored but scoring was interrupted' : 'interrupted before the image was stored' },
+    };
+  });
+  const nextId = (stored.events[stored.events.length - 1]?.id ?? 0) + 1;
+  const events: GenerationEventEntry[] = [...stored.events, { id: nextId, event: 'error' }, { id: nextId + 1, event: 'done' }];
+  return {
+    record: { ...record, candidates, status: 'failed', error: { code: 'interrupted', message }, completed_at: completedAt },
+    events,
+  };
 }
 
 function firstCandidateError(candidates: GenerationRecord['candidates']): string {
   const failed = candidates.find((candidate) => candidate.error);
   if (!failed?.error) return 'no candidate could be generated and scored';
   return `every candidate failed; first error: ${failed.error.code}: ${failed.error.message}`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

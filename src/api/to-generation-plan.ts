@@ -1,3 +1,4 @@
+import { effectiveSearchSteps } from '../engine/index.js';
 import type { GenerationPlan, RewardSpec } from '../engine/generation-plan.js';
 import type { GenerationRequest } from './schemas/generation-request.js';
 import { ValidationFailedError } from './http-errors.js';
@@ -40,6 +41,9 @@ export function toGenerationPlan(request: GenerationRequest, context: PlanContex
   }
   if (mode === 'on' && method === 'none') {
     problems.push({ name: 'prompt_optimization.mode', reason: 'mode "on" needs a method (promptist or opt2i)' });
+  }
+  if (search.search_steps !== undefined && search.search_steps > request.steps) {
+    problems.push({ name: 'search.search_steps', reason: `search_steps (${search.search_steps}) cannot exceed steps (${request.steps}): search runs at fewer steps and the winner is regenerated at steps` });
   }
   const budget = search.budget;
   if (request.n > budget) {
@@ -96,7 +100,8 @@ export function describePlan(plan: GenerationPlan): Record<string, unknown> {
     search: {
       method: plan.search.method,
       budget: plan.search.budget,
-      search_steps: plan.search.searchSteps,
+      // what ran: search_steps falls back to steps when the budget leaves no image for the regeneration
+      search_steps: effectiveSearchSteps(plan),
       neighbors: plan.search.neighbors,
       cosine: plan.search.cosine,
       on_stall: plan.search.onStall,

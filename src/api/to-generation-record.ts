@@ -6,6 +6,7 @@ import type { CandidateRecord, GenerationRecord } from './schemas/generation-rec
 export function toCandidateRecord(candidate: Candidate): CandidateRecord {
   return {
     id: candidate.id,
+    status: candidate.status,
     prompt: candidate.prompt,
     ...(candidate.negativePrompt !== undefined ? { negative_prompt: candidate.negativePrompt } : {}),
     noise: { terms: candidate.noise.terms.map((term) => ({ seed: term.seed, weight: term.weight })) },
@@ -31,6 +32,7 @@ function toDetails(details: NonNullable<Candidate['details']>): NonNullable<Cand
     out[model] = {
       ...(detail.failed ? { failed: [...detail.failed] } : {}),
       ...(detail.passed ? { passed: [...detail.passed] } : {}),
+      ...(detail.abstained ? { abstained: detail.abstained } : {}),
     };
   }
   return out;
@@ -54,6 +56,9 @@ function toUsageRecord(usage: Usage): NonNullable<GenerationRecord['usage']> {
     images: usage.images,
     prompt_images: usage.promptImages,
     search_images: usage.searchImages,
+    final_images: usage.finalImages,
+    nfe: usage.nfe,
+    prompt_nfe: usage.promptNfe,
     search_nfe: usage.searchNfe,
     final_nfe: usage.finalNfe,
     calls: { ...usage.calls },
@@ -64,7 +69,7 @@ function toUsageRecord(usage: Usage): NonNullable<GenerationRecord['usage']> {
 /** The fields of a record that the engine's result fills. */
 export function resultFields(
   result: EngineResult,
-): Pick<GenerationRecord, 'final_prompt' | 'best' | 'images' | 'candidates' | 'trace' | 'usage' | 'truncated' | 'warnings'> {
+): Pick<GenerationRecord, 'final_prompt' | 'best' | 'images' | 'candidates' | 'trace' | 'usage' | 'truncated' | 'stop_reason' | 'warnings'> {
   return {
     final_prompt: result.finalPrompt,
     best: result.best ? toCandidateRecord(result.best) : null,
@@ -73,6 +78,7 @@ export function resultFields(
     trace: result.trace.map(toTraceRecord),
     usage: toUsageRecord(result.usage),
     truncated: result.truncated,
+    stop_reason: result.stopReason,
     warnings: [...result.warnings],
   };
 }

@@ -50,6 +50,7 @@ export function toCandidate(
   const { request } = record;
   return {
     id: record.id,
+    status: record.status,
     prompt: request.prompt,
     ...(settings.negativePrompt !== undefined ? { negativePrompt: settings.negativePrompt } : {}),
     noise: request.noise,

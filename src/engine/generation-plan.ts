@@ -104,15 +104,24 @@ export interface TraceEntry {
   readonly prompts?: readonly { readonly prompt: string; readonly reward: number | null }[];
 }
 
-/** What the request cost. */
+/**
+ * What the request cost, counting only what was produced: an image is counted when the generator
+ * returned it (a failed or aborted call produces none), with the NFEs it reports. Phases add up:
+ * `images = prompt_images + search_images + final_images`, `nfe = prompt_nfe + search_nfe + final_nfe`.
+ */
 export interface Usage {
   readonly images: number;
-  /** Images spent judging prompts. */
+  /** Images spent judging prompts (prompt optimization). */
   readonly promptImages: number;
-  /** Images spent searching noises (incl. prompt judging). */
+  /** Images spent searching noises (prompt judging excluded). */
   readonly searchImages: number;
+  /** Images regenerated at full steps (0 or 1). */
+  readonly finalImages: number;
+  readonly nfe: number;
+  readonly promptNfe: number;
   readonly searchNfe: number;
   readonly finalNfe: number;
+  /** Calls per port (each retry is a call; calls that never started are not counted). */
   readonly calls: Readonly<Record<'generator' | 'scorer' | 'rewriter' | 'chat', number>>;
   readonly ms: Readonly<Record<string, number>>;
 }
@@ -126,11 +135,32 @@ export interface EngineResult {
   readonly trace: readonly TraceEntry[];
   readonly usage: Usage;
   readonly truncated: boolean;
+  /** Why the run stopped before its budget was spent, or null when it ran to the end. */
+  readonly stopReason: StopReason | null;
   readonly warnings: readonly string[];
 }
 
-/** Per-run options of the engine. */
+/**
+ * Why a run stopped early. `deadline`: the request's deadline (in-flight calls are aborted, no call is
+ * started that cannot finish in time). `client`: the caller went away, `cancelled`: someone cancelled it —
+ * both stop starting work and let in-flight calls finish, so everything paid for is kept. `shutdown`: the
+ * process is stopping (in-flight calls are aborted).
+ */
+export type StopReason = 'deadline' | 'client' | 'cancelled' | 'shutdown';
+
+/**
+ * Per-run options of the engine. Either signal's `reason` may be a StopReason string; otherwise a
+ * stop signal means `client` and an abort signal `client` too.
+ */
 export interface RunOptions {
+  /** Hard stop: in-flight port calls are aborted. */
   readonly abortSignal?: AbortSignal;
+  /** Soft stop: nothing new starts; in-flight calls finish and are kept. */
+  readonly stopSignal?: AbortSignal;
   readonly onEvent?: (event: EngineEvent) => void;
+  /**
+   * Called synchronously whenever the run's state changes (a candidate dispatched, its image stored, it
+   * settled, a trace entry added); `snapshot()` gives the result so far, so a caller can journal it.
+   */
+  readonly onProgress?: (snapshot: () => EngineResult) => void;
 }

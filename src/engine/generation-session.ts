@@ -1,10 +1,10 @@
-import type { Candidate, ScorerV1 } from '../ports/index.js';
+import type { Candidate, ScorerV1, Warning } from '../ports/index.js';
 import { RunControl } from './budget/run-control.js';
 import { UsageMeter } from './budget/usage-meter.js';
 import { candidateId, toCandidate, type CandidateRecord, type CandidateRequest } from './candidate-record.js';
 import { BudgetExceededError } from './engine-errors.js';
 import { runCandidatePipeline, type PipelineContext } from './fan-out/candidate-pipeline.js';
-import type { EngineDeps, EngineEvent, GenerationPlan, RewardSpec, RunOptions, TraceEntry } from './generation-plan.js';
+import type { EngineDeps, EngineEvent, EngineResult, GenerationPlan, RewardSpec, RunOptions, TraceEntry } from './generation-plan.js';
 import { SeedAllocator } from './noise/seed-allocator.js';
 import { aggregateRewards, weightedMeanScore, type Calibrations } from './rewards/aggregate-rewards.js';
 import { argmaxReward } from './rewards/reward-ranking.js';
@@ -33,6 +33,9 @@ export class GenerationSession {
   private readonly pipeline: Omit<PipelineContext, 'onSettled'>;
   private spent = 0;
   private lastBestId: string | null = null;
+  private readonly portWarnings = new Set<string>();
+  /** Builds the partial result for `onProgress` (set by runGeneration). */
+  snapshotBuilder: (() => EngineResult) | null = null;
 
   constructor(
     readonly plan: GenerationPlan,
@@ -43,7 +46,7 @@ export class GenerationSession {
     this.now = deps.now ?? (() => performance.now());
     this.usage = new UsageMeter(this.now);
     this.seeds = new SeedAllocator(plan.seed);
-    this.control = new RunControl(this.now, plan.deadlineMs, options.abortSignal);
+    this.control = new RunControl(this.now, plan.deadlineMs, options.abortSignal, options.stopSignal);
     this.rewards = mergeRewardSpecs(plan.rewards);
     const scorers: { model: string; scorer: ScorerV1 }[] = [];
     const calibrations: Record<string, { mean: number; std: number }> = {};
@@ -59,9 +62,14 @@ export class GenerationSession {
       scorers,
       imageSink: deps.imageSink,
       signal: this.control.signal,
+      stopSignal: this.control.stopSignal,
       usage: this.usage,
       scoringPrompt: plan.prompt,
       settings: this.candidateSettings,
+      mayStart: (expectedMs) => this.mayStart(expectedMs),
+      onDispatched: () => this.progress(),
+      onStored: () => this.progress(),
+      onWarnings: (source, warnings) => this.onPortWarnings(source, warnings),
       ...(tuning.retryDelayMs !== undefined ? { retryDelayMs: tuning.retryDelayMs } : {}),
     };
   }
@@ -126,7 +134,12 @@ export class GenerationSession {
       method,
       this.calibrations,
     );
-    return new Map(scored.map((record, index) => [record.id, values[index] ?? 0]));
+    const rewards = new Map<string, number>();
+    scored.forEach((record, index) => {
+      const value = values[index];
+      if (value !== null && value !== undefined) rewards.set(record.id, value);
+    });
+    return rewards;
   }
 
   /** The best scored record among `candidates` by rewards over the first `end` records; ties to the earlier. */
@@ -147,6 +160,13 @@ export class GenerationSession {
     return this.records.some((record) => (this.rawScore(record) ?? Number.NEGATIVE_INFINITY) >= threshold);
   }
 
+  /** The first record whose raw score reaches the threshold (for the trace), or null. */
+  thresholdRecord(): CandidateRecord | null {
+    const threshold = this.plan.search.threshold;
+    if (threshold === undefined) return null;
+    return this.records.find((record) => (this.rawScore(record) ?? Number.NEGATIVE_INFINITY) >= threshold) ?? null;
+  }
+
   /** A trace entry for candidates, with the best among the first `end` records (deterministic prefix). */
   traceEntry(
     entry: Omit<TraceEntry, 'bestCandidateId' | 'bestReward' | 'candidateIds'>,
@@ -163,9 +183,47 @@ export class GenerationSession {
     };
   }
 
-  /** Adds a non-fatal note to the result. */
+  /** Adds a non-fatal note to the result (once per distinct text). */
   warn(message: string): void {
-    this.warnings.push(message);
+    if (!this.warnings.includes(message)) this.warnings.push(message);
+    this.progress();
+  }
+
+  /** Tells the caller's `onProgress` that the state changed (a throwing listener never breaks the request). */
+  progress(): void {
+    const builder = this.snapshotBuilder;
+    if (!this.options.onProgress || !builder) return;
+    try {
+      this.options.onProgress(builder);
+    } catch {
+      // the listener's failure is its own
+    }
+  }
+
+  /**
+   * Whether a generator call may start now: not after a stop, and with a deadline only when it can finish
+   * in time — except the run's very first call, which always starts so a reachable deadline gets an image.
+   * Refusing stops the run softly for the deadline (what is in flight finishes).
+   */
+  private mayStart(expectedMs: number | undefined): boolean {
+    if (this.stopped()) return false;
+    const anyStarted = this.records.some((record) => record.dispatched);
+    if (!anyStarted || expectedMs === undefined) return true;
+    if (expectedMs <= this.control.timeLeft()) return true;
+    this.control.stopStartingForDeadline();
+    return false;
+  }
+
+  private onPortWarnings(source: string, warnings: readonly Warning[]): void {
+    for (const warning of warnings) {
+      const text =
+        warning.type === 'unsupported'
+          ? `${source} does not support ${warning.feature}${warning.details ? `: ${warning.details}` : ''}`
+          : `${source}: ${warning.message}`;
+      if (this.portWarnings.has(text)) continue;
+      this.portWarnings.add(text);
+      this.warn(text);
+    }
   }
 
   /** The readonly Candidate of a record, with its reward over everything scored so far. */
@@ -197,7 +255,9 @@ export class GenerationSession {
   }
 
   private onSettled(record: CandidateRecord): void {
-    if (!this.options.onEvent || !record.dispatched) return;
+    if (!record.dispatched) return;
+    this.progress();
+    if (!this.options.onEvent) return;
     const rewards = this.rewardsUpTo();
     this.emit({ type: 'candidate', candidate: this.candidateOf(record, rewards) });
     const best = this.bestAmong(this.records, rewards);

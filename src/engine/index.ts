@@ -10,6 +10,7 @@ export type {
   RunOptions,
   ScorerEntry,
   SearchPlan,
+  StopReason,
   TraceEntry,
   Usage,
 } from './generation-plan.js';
@@ -22,3 +23,4 @@ export { aggregateRewards, weightedMeanScore } from './rewards/aggregate-rewards
 export { buildOpt2iMessages, OPT2I_SYSTEM_PROMPT } from './prompt/opt2i-meta-prompt.js';
 export type { Opt2iHistoryEntry } from './prompt/opt2i-meta-prompt.js';
 export { parseOpt2iReply } from './prompt/opt2i-reply-parser.js';
+export { effectiveSearchSteps } from './budget/budget-split.js';

@@ -11,6 +11,8 @@ export type CandidatePhase = 'prompt' | 'search' | 'final';
 export interface Candidate {
   /** Unique within its generation (`c000`, `c001`, …). */
   readonly id: string;
+  /** `pending` while it is generated or scored (in a running record), then `scored` or `failed`. */
+  readonly status: 'pending' | 'scored' | 'failed';
   readonly prompt: string;
   readonly negativePrompt?: string;
   readonly noise: NoiseRecipe;
@@ -25,7 +27,7 @@ export interface Candidate {
   readonly scores: Scores;
   /** Scorer explanations, per scorer model, where a scorer gave one. */
   readonly details?: Record<string, ScoreDetail>;
-  /** Aggregated reward within this request; null when the candidate failed. */
+  /** Aggregated reward within this request; null when the candidate failed, is pending, or no scorer could judge it. */
   readonly reward: number | null;
   readonly mediaType?: string;
   /** Where the image bytes can be fetched (set once stored). */

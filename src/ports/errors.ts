@@ -67,9 +67,12 @@ export class UnknownModelError extends DiffalignError {
   }
 }
 
-/** The operation was cancelled (client gone, deadline). */
+/** The operation was cancelled (client gone, deadline, cancellation, shutdown). */
 export class AbortedError extends DiffalignError {
-  constructor(message = 'operation aborted', options?: { cause?: unknown }) {
+  /** Why the run it belongs to stopped (`deadline`, `client`, `cancelled`, `shutdown`), when known. */
+  readonly stopReason: 'deadline' | 'client' | 'cancelled' | 'shutdown' | undefined;
+  constructor(message = 'operation aborted', options?: { cause?: unknown; stopReason?: 'deadline' | 'client' | 'cancelled' | 'shutdown' }) {
     super('aborted', message, options);
+    this.stopReason = options?.stopReason;
   }
 }

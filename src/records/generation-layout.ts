@@ -28,3 +28,13 @@ export function extensionForMediaType(mediaType: string): string {
 export function candidateImageKey(tenant: string, id: string, candidateId: string, mediaType = 'image/png'): string {
   return `${generationPrefix(tenant, id)}${candidateId}.${extensionForMediaType(mediaType)}`;
 }
+
+/** Key of the marker that asks a generation's owner to cancel it. */
+export function generationCancelKey(tenant: string, id: string): string {
+  return `${generationPrefix(tenant, id)}cancel.json`;
+}
+
+/** Key of a process instance's liveness document. */
+export function instanceKey(instanceId: string): string {
+  return `instances/${instanceId}.json`;
+}

@@ -67,7 +67,7 @@ describe('node runtime (a real server process on loopback, reference backend, fs
     expect(record.best?.reward).toBe(bestReward);
     expect(record.candidates.find((candidate) => candidate.reward === bestReward)?.id).toBe(record.best?.id);
 
-    const image = await fetch(record.best!.url!);
+    const image = await fetch(new URL(record.best!.url!, server.baseUrl));
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
     const metadata = await sharp(Buffer.from(await image.arrayBuffer())).metadata();

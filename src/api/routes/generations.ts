@@ -1,23 +1,49 @@
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { GenerationStore } from '../../records/generation-store.js';
+import type { StopReason } from '../../engine/generation-plan.js';
+import type { GenerationEventEntry } from '../../records/generation-event-log.js';
+import { GenerationStore, type StoredGeneration } from '../../records/generation-store.js';
+import { InstanceLiveness } from '../../records/instance-liveness.js';
 import { isUuidV7, newUuidV7 } from '../../records/uuid-v7.js';
 import { type AppDeps, defaultRewardsOf } from '../app-deps.js';
-import { NotFoundError, UpstreamFailedError } from '../http-errors.js';
+import { ifNoneMatchMatches } from '../etag-match.js';
+import { problemOfFailedRecord } from '../failed-record-problem.js';
+import { type GenerationSseEvent, isTerminal, renderEvent } from '../generation-events.js';
+import { type AcceptedGeneration, initialRecord, interruptedRecord, runAndRecord } from '../generation-runner.js';
+import { GenerationSupervisor, LiveGeneration } from '../generation-supervisor.js';
+import { ConflictError, NotFoundError } from '../http-errors.js';
+import { silentLogger } from '../logger.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { GenerationRecord } from '../schemas/generation-record.js';
 import { generationRequestSchema } from '../schemas/generation-request.js';
-import { type AcceptedGeneration, initialRecord, observedRecord, runAndRecord } from '../generation-runner.js';
-import { type GenerationSseEvent, toSseEvent } from '../generation-events.js';
 import { toGenerationPlan } from '../to-generation-plan.js';
 
 const CANDIDATE_ID = /^c\d{3,6}$/;
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+const DEFAULT_HEARTBEAT_MS = 5_000;
+/** How long a cancel request waits for a generation of this process to stop. */
+const CANCEL_WAIT_MS = 30_000;
+/** How long an events stream follows a generation another process runs. */
+const FOLLOW_LIMIT_MS = 15 * 60_000;
 
 /** Mounts the generation endpoints on the app. */
-export function mountGenerationRoutes(app: Hono, deps: AppDeps): void {
+export function mountGenerationRoutes(app: Hono, deps: AppDeps): GenerationSupervisor {
   const store = new GenerationStore<GenerationRecord>(deps.store, deps.tenant ?? 'default');
   const now = deps.now ?? Date.now;
+  const logger = deps.logger ?? silentLogger;
+  const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const baseUrl = deps.publicUrl ?? '';
+  const supervisor = deps.supervisor ?? new GenerationSupervisor({ maxRunning: deps.maxRunning ?? 4, maxQueued: deps.maxQueued ?? 64, logger });
+  const liveness = new InstanceLiveness(deps.store, newUuidV7(now()), heartbeatMs, deps.processInfo ?? {}, now);
+  supervisor.onShutdown(() => liveness.stop(true));
+  liveness.onTick(() => {
+    for (const live of supervisor.liveGenerations()) {
+      void store.cancelRequested(live.id).then(
+        (requested) => requested && live.stop('cancelled'),
+        () => undefined,
+      );
+    }
+  });
   const scorerIds = Object.keys(deps.scorers);
   const planContext = {
     scorerIds,
@@ -27,52 +53,119 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps): void {
     randomSeed: deps.randomSeed ?? (() => Math.floor(Math.random() * 0x100000000)),
   };
 
+  /** Writes the queued record (durable before the request is acknowledged) and hands the generation to the supervisor. */
+  async function admit(accepted: AcceptedGeneration): Promise<LiveGeneration> {
+    await liveness.start();
+    const record = initialRecord(accepted, now(), 'queued');
+    const events: GenerationEventEntry[] = [{ id: 1, event: 'accepted' }];
+    const queued: StoredGeneration<GenerationRecord> = { record, owner: liveness.self, events };
+    await store.save(queued);
+    const live = new LiveGeneration(accepted.id, record);
+    live.publish(events, record);
+    return supervisor.submit(live, {
+      run: (current) => runAndRecord(accepted, { deps, store, owner: liveness.self, live: current, queued, logger }),
+      abandon: async (current, reason) => {
+        const stored = abandonedGeneration({ record: current.record, events: current.entries }, reason, new Date(now()).toISOString());
+        await store.save(stored).catch((error: unknown) => logger.error({ generation_id: accepted.id, err: String(error) }, 'could not write the final record'));
+        current.publish(stored.events.slice(current.entries.length), stored.record);
+        return stored.record;
+      },
+    });
+  }
+
+  /** The stored generation as it truly stands: one whose owner is gone is finalised as `failed / interrupted` (and written so). */
+  async function observe(stored: StoredGeneration<GenerationRecord>): Promise<StoredGeneration<GenerationRecord>> {
+    const { record, owner } = stored;
+    if (isTerminal(record)) return stored;
+    const alive = owner ? (owner.instance === liveness.self.instance ? supervisor.get(record.id) !== undefined : await liveness.isAlive(owner)) : false;
+    if (alive) return stored;
+    const finished = interruptedRecord(stored, await store.storedImages(record.id), baseUrl, new Date(now()).toISOString());
+    await store.save(finished).catch((error: unknown) => logger.warn({ generation_id: record.id, err: String(error) }, 'could not write the interrupted record'));
+    return finished;
+  }
+
+  async function loadOr404(id: string): Promise<StoredGeneration<GenerationRecord>> {
+    const stored = isUuidV7(id) ? await store.load(id) : null;
+    if (!stored) throw new NotFoundError(`no generation ${id}`);
+    return observe(stored);
+  }
+
   app.post('/v1/generations', async (c) => {
     const request = await readJsonBody(c, generationRequestSchema, deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     const plan = toGenerationPlan(request, planContext);
+    supervisor.assertAdmissible();
+    const requestId = (c.get as (key: string) => unknown)('requestId');
     const accepted: AcceptedGeneration = {
       id: newUuidV7(now()),
       plan,
       ...(request.metadata ? { metadata: request.metadata } : {}),
-      baseUrl: deps.publicUrl ?? new URL(c.req.url).origin,
+      baseUrl,
+      ...(typeof requestId === 'string' ? { requestId } : {}),
     };
     const location = `/v1/generations/${accepted.id}`;
+    const live = await admit(accepted);
 
     if (prefersAsync(c.req.header('prefer'))) {
-      const queued = initialRecord(accepted, now(), 'queued');
-      await store.saveRecord(queued);
-      const work = runAndRecord(accepted, deps, store, { started: queued }).catch((error: unknown) => console.error('async generation failed', error));
-      deps.waitUntil?.(work);
-      return c.json(queued, 202, { location, 'preference-applied': 'respond-async' });
+      deps.waitUntil?.(live.done);
+      return c.json(live.record, 202, { location, 'preference-applied': 'respond-async' });
     }
-
     if (acceptsEventStream(c.req.header('accept'))) {
-      return streamSSE(c, async (stream) => {
-        const controller = new AbortController();
-        stream.onAbort(() => controller.abort());
-        let chain = stream.writeSSE({ event: 'accepted', data: JSON.stringify({ id: accepted.id, status: 'running', location }) });
-        const send = (event: GenerationSseEvent): void => {
-          chain = chain.then(() => (stream.aborted ? undefined : stream.writeSSE({ event: event.event, data: JSON.stringify(event.data) })));
-        };
-        const record = await runAndRecord(accepted, deps, store, { abortSignal: controller.signal, onEvent: (event) => send(toSseEvent(event)) });
-        if (record.status === 'failed') {
-          send({ event: 'error', data: new UpstreamFailedError(`generation ${record.id} failed: ${record.error?.message ?? 'unknown error'}`).toJSON() });
-        }
-        send({ event: 'done', data: record });
-        await chain;
-      });
+      c.header('location', location);
+      return streamLive(c, live, 0, () => live.stop('client'));
     }
-
-    const record = await runAndRecord(accepted, deps, store, { abortSignal: c.req.raw.signal });
-    if (record.status === 'failed') {
-      throw new UpstreamFailedError(`generation ${record.id} failed: ${record.error?.message ?? 'unknown error'}`);
-    }
+    const onClientGone = (): void => live.stop('client');
+    c.req.raw.signal.addEventListener('abort', onClientGone, { once: true });
+    const record = await live.done;
+    c.req.raw.signal.removeEventListener('abort', onClientGone);
+    if (record.status !== 'succeeded') throw problemOfFailedRecord(record);
     return c.json(record, 200, { location });
   });
 
   app.get('/v1/generations/:id', async (c) => {
-    const record = await loadRecordOr404(store, c.req.param('id'), now(), deps.heartbeatMs);
-    return c.json(record);
+    const stored = await loadOr404(c.req.param('id'));
+    return c.json(stored.record);
+  });
+
+  app.get('/v1/generations/:id/events', async (c) => {
+    const id = c.req.param('id');
+    const afterId = lastEventId(c.req.header('last-event-id') ?? c.req.query('after'));
+    const live = supervisor.get(id);
+    if (live) return streamLive(c, live, afterId);
+    const stored = await loadOr404(id);
+    return streamSSE(c, async (stream) => {
+      let sent = afterId;
+      let current = stored;
+      const started = Date.now();
+      for (;;) {
+        for (const entry of current.events) {
+          if (entry.id <= sent || stream.aborted) continue;
+          await writeEvent(stream, renderEvent(entry, current.record));
+          sent = entry.id;
+        }
+        if (isTerminal(current.record) || stream.aborted || Date.now() - started > FOLLOW_LIMIT_MS) return;
+        await stream.sleep(Math.min(1000, heartbeatMs));
+        const reloaded = await store.load(id);
+        if (!reloaded) return;
+        current = await observe(reloaded);
+      }
+    });
+  });
+
+  app.post('/v1/generations/:id/cancel', async (c) => {
+    const id = c.req.param('id');
+    const live = supervisor.get(id);
+    if (live) {
+      live.stop('cancelled');
+      const record = await Promise.race([live.done, delay(CANCEL_WAIT_MS).then(() => null)]);
+      if (record) return c.json(record, 200);
+      return c.json(live.record, 202);
+    }
+    const stored = await loadOr404(id);
+    if (isTerminal(stored.record)) {
+      throw new ConflictError('generation_finished', `generation ${id} already ended (${stored.record.status}); nothing to cancel`);
+    }
+    await store.requestCancel(id, new Date(now()).toISOString());
+    return c.json(stored.record, 202);
   });
 
   app.get('/v1/generations/:id/candidates/:candidateId', async (c) => {
@@ -83,12 +176,58 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps): void {
     if (!blob) throw new NotFoundError(`no image ${candidateId} in generation ${id}`);
     return imageResponse(c, blob);
   });
+
+  return supervisor;
 }
 
-async function loadRecordOr404(store: GenerationStore<GenerationRecord>, id: string, nowMs: number, heartbeatMs: number | undefined): Promise<GenerationRecord> {
-  const record = isUuidV7(id) ? await store.loadRecord(id) : null;
-  if (!record) throw new NotFoundError(`no generation ${id}`);
-  return observedRecord(record, nowMs, heartbeatMs);
+/** Streams a live generation's events after `afterId` until its `done` event (or the client leaves). */
+function streamLive(c: Context, live: LiveGeneration, afterId: number, onClientGone?: () => void): Response {
+  return streamSSE(c, async (stream) => {
+    let chain: Promise<void> = Promise.resolve();
+    let finish: () => void = () => undefined;
+    const ended = new Promise<void>((resolve) => (finish = resolve));
+    const unsubscribe = live.subscribe(afterId, (events) => {
+      for (const event of events) {
+        chain = chain.then(() => (stream.aborted ? undefined : writeEvent(stream, event)));
+        if (event.event === 'done') void chain.then(finish);
+      }
+    });
+    stream.onAbort(() => {
+      unsubscribe();
+      onClientGone?.();
+      finish();
+    });
+    await ended;
+    unsubscribe();
+    await chain;
+  });
+}
+
+function writeEvent(stream: { writeSSE(message: { id?: string; event?: string; data: string }): Promise<void> }, event: GenerationSseEvent): Promise<void> {
+  return stream.writeSSE({ id: String(event.id), event: event.event, data: JSON.stringify(event.data) });
+}
+
+/** The final stored generation of one stopped before it started (while queued). */
+function abandonedGeneration(stored: StoredGeneration<GenerationRecord>, reason: StopReason, completedAt: string): StoredGeneration<GenerationRecord> {
+  if (reason === 'shutdown' || reason === 'deadline') {
+    return interruptedRecord(stored, new Set(), '', completedAt, 'the server shut down before the generation started; submit it again');
+  }
+  const nextId = (stored.events[stored.events.length - 1]?.id ?? 0) + 1;
+  const code = reason === 'client' ? 'client_disconnected' : 'cancelled';
+  const message = reason === 'client' ? 'the client went away before the generation started' : 'the generation was cancelled before it started';
+  return {
+    record: { ...stored.record, status: 'cancelled', error: { code, message }, stop_reason: reason, truncated: true, completed_at: completedAt },
+    events: [...stored.events, { id: nextId, event: 'error' }, { id: nextId + 1, event: 'done' }],
+  };
+}
+
+function lastEventId(value: string | undefined): number {
+  const parsed = Number.parseInt(value ?? '', 10);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : 0;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 }
 
 function imageResponse(c: Context, blob: { body: Uint8Array; contentType: string; etag: string }): Response {
@@ -96,8 +235,7 @@ function imageResponse(c: Context, blob: { body: Uint8Array; contentType: string
     etag: blob.etag,
     'cache-control': 'public, max-age=31536000, immutable',
   };
-  const ifNoneMatch = c.req.header('if-none-match');
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === blob.etag || tag.trim() === '*')) {
+  if (ifNoneMatchMatches(c.req.header('if-none-match'), blob.etag)) {
     return new Response(null, { status: 304, headers });
   }
   return new Response(new Uint8Array(blob.body), { status: 200, headers: { ...headers, 'content-type': blob.contentType, 'content-length': String(blob.body.byteLength) } });

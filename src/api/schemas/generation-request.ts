@@ -75,7 +75,7 @@ export const generationRequestSchema = z
     search: searchSchema.prefault({}),
     rewards: z.array(rewardSchema).min(1).max(LIMITS.rewards).optional().openapi({ description: 'Scorers of the reward. Default: the deployment\'s default rewards (see GET /v1/models).' }),
     aggregate: z.enum(['rank', 'zscore', 'weighted_sum']).default('rank'),
-    deadline_ms: z.number().int().min(100).max(LIMITS.deadlineMs).optional().openapi({ description: 'Past this the best so far is returned and the record is marked truncated.' }),
+    deadline_ms: z.number().int().min(1).max(LIMITS.deadlineMs).optional().openapi({ description: 'Anytime deadline: no call is started that cannot finish before it, and past it the best so far is returned, marked `truncated`. A deadline too short for any image answers 504 `deadline_exceeded` (the record is kept).' }),
     metadata: z
       .record(z.string().max(64), z.string().max(LIMITS.metadataValueChars))
       .refine((value) => Object.keys(value).length <= LIMITS.metadataKeys, { message: `at most ${LIMITS.metadataKeys} keys` })

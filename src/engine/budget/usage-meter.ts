@@ -13,13 +13,9 @@ export class UsageMeter {
 
   constructor(private readonly now: () => number) {}
 
-  /** Counts images that were sent to the generator (failed ones included: they were paid for). */
-  addImages(phase: CandidatePhase, count: number): void {
-    this.images[phase] += count;
-  }
-
-  /** Counts NFE a generated image cost. */
-  addNfe(phase: CandidatePhase, nfe: number): void {
+  /** Counts one image the generator returned, with the NFEs it cost (failed and aborted calls produce none). */
+  addImage(phase: CandidatePhase, nfe: number): void {
+    this.images[phase] += 1;
     this.nfe[phase] += nfe;
   }
 
@@ -48,13 +44,16 @@ export class UsageMeter {
     return this.images.prompt + this.images.search + this.images.final;
   }
 
-  /** The usage as the record reports it: prompt judging counts as search (searchImages, searchNfe include it). */
+  /** The usage as the record reports it: each phase apart, so the phases add up to the totals. */
   snapshot(): Usage {
     return {
       images: this.totalImages,
       promptImages: this.images.prompt,
-      searchImages: this.images.prompt + this.images.search,
-      searchNfe: this.nfe.prompt + this.nfe.search,
+      searchImages: this.images.search,
+      finalImages: this.images.final,
+      nfe: this.nfe.prompt + this.nfe.search + this.nfe.final,
+      promptNfe: this.nfe.prompt,
+      searchNfe: this.nfe.search,
       finalNfe: this.nfe.final,
       calls: { ...this.calls },
       ms: { ...this.ms },

@@ -1,9 +1,10 @@
-import type { GeneratedImage, GeneratorV1, ImageRef, ScorerV1 } from '../../ports/index.js';
+import type { GeneratedImage, GeneratorV1, ImageRef, ScorerV1, Warning } from '../../ports/index.js';
 import { DiffalignError } from '../../ports/index.js';
 import type { UsageMeter } from '../budget/usage-meter.js';
 import { failRecord, type CandidateRecord } from '../candidate-record.js';
 import type { ImageSink } from '../generation-plan.js';
 import { raceAbort } from './abortable.js';
+import { latencyOf } from './latency-estimates.js';
 import { limiterFor } from './port-limiters.js';
 import { retryCall } from './retry-call.js';
 
@@ -13,20 +14,38 @@ export interface PipelineContext {
   /** One entry per reward model of the plan. */
   readonly scorers: readonly { readonly model: string; readonly scorer: ScorerV1 }[];
   readonly imageSink: ImageSink;
+  /** Hard stop: aborts in-flight calls. */
   readonly signal: AbortSignal;
+  /** Soft stop: generator calls that have not started leave the queue; started work finishes. */
+  readonly stopSignal: AbortSignal;
   readonly usage: UsageMeter;
   /** What scorers judge images against: always the user's original prompt, so every candidate is comparable. */
   readonly scoringPrompt: string;
   readonly settings: { readonly negativePrompt?: string; readonly guidance: number; readonly width: number; readonly height: number };
-  /** Called once per record when it is scored or failed. */
+  /**
+   * Asked right before a generator call starts, with the expected milliseconds of the call and of scoring
+   * its images (undefined while unknown): false leaves the batch unstarted (it could not finish in time).
+   */
+  readonly mayStart: (expectedMs: number | undefined) => boolean;
+  /** A batch was sent to the generator. */
+  readonly onDispatched: (batch: readonly CandidateRecord[]) => void;
+  /** A record's image is stored (its url is set). */
+  readonly onStored: (record: CandidateRecord) => void;
+  /** Called once per dispatched record when it is scored or failed. */
   readonly onSettled: (record: CandidateRecord) => void;
+  /** Non-fatal notes a port returned. */
+  readonly onWarnings: (source: string, warnings: readonly Warning[]) => void;
   readonly retryDelayMs?: number;
 }
+
+/** Thrown inside the pipeline when a call is not started because it could not finish before the deadline. */
+class NotStartedError extends Error {}
 
 /**
  * Generates records in batches of the generator's maxBatchSize under its concurrency limit; as soon as a
  * batch arrives its images are stored and scored (each scorer in its own batches and limit) while the
- * next batches generate. A failing call fails only the records of its batch; nothing here throws.
+ * next batches generate. A failing call fails only the records of its batch; a batch that never started
+ * (stopped, or unable to finish before the deadline) stays undispatched; nothing here throws.
  */
 export async function runCandidatePipeline(records: readonly CandidateRecord[], context: PipelineContext): Promise<void> {
   const batchSize = Math.max(1, context.generator.maxBatchSize);
@@ -37,14 +56,14 @@ export async function runCandidatePipeline(records: readonly CandidateRecord[], 
 
 async function runBatch(batch: readonly CandidateRecord[], context: PipelineContext): Promise<void> {
   const { generator, settings } = context;
+  const units = batch.reduce((sum, record) => sum + record.request.steps, 0);
   let images: readonly GeneratedImage[];
   try {
-    const result = await callPort(generator, 'generator', context, (abortSignal, attempt) => {
+    const result = await callPort(generator, 'generator', context, context.stopSignal, (abortSignal, attempt) => {
       if (attempt === 0) {
-        for (const record of batch) {
-          record.dispatched = true;
-          context.usage.addImages(record.request.phase, 1);
-        }
+        if (!context.mayStart(expectedBatchMs(batch, units, context))) throw new NotStartedError();
+        for (const record of batch) record.dispatched = true;
+        context.onDispatched(batch);
       }
       return generator.doGenerate({
         items: batch.map((record) => ({
@@ -59,9 +78,11 @@ async function runBatch(batch: readonly CandidateRecord[], context: PipelineCont
         })),
         abortSignal,
       });
-    });
+    }, units);
     images = result.images;
+    context.onWarnings(`generator ${generator.modelId}`, result.warnings);
   } catch (error) {
+    if (!batch.some((record) => record.dispatched)) return;
     for (const record of batch) settle(record, errorOf(error, 'generation_failed', context.signal), context);
     return;
   }
@@ -74,7 +95,7 @@ async function runBatch(batch: readonly CandidateRecord[], context: PipelineCont
     }
     record.nfe = generated.nfe;
     record.mediaType = generated.image.mediaType ?? 'image/png';
-    context.usage.addNfe(record.request.phase, generated.nfe);
+    context.usage.addImage(record.request.phase, generated.nfe);
     delivered.push({ record, image: generated.image });
   });
   await Promise.all([
@@ -87,9 +108,19 @@ async function runBatch(batch: readonly CandidateRecord[], context: PipelineCont
   }
 }
 
+/** Expected milliseconds of generating a batch and scoring its images, from the ports' latency estimates. */
+function expectedBatchMs(batch: readonly CandidateRecord[], units: number, context: PipelineContext): number | undefined {
+  const generation = latencyOf(context.generator).expectedMs(units);
+  if (generation === undefined) return undefined;
+  let scoring = 0;
+  for (const entry of context.scorers) scoring = Math.max(scoring, latencyOf(entry.scorer).expectedMs(batch.length) ?? 0);
+  return generation + scoring;
+}
+
 async function storeImage(record: CandidateRecord, image: ImageRef, context: PipelineContext): Promise<void> {
   if (image.type === 'url') {
     record.url = image.url;
+    context.onStored(record);
     return;
   }
   try {
@@ -101,6 +132,7 @@ async function storeImage(record: CandidateRecord, image: ImageRef, context: Pip
       context.signal,
     );
     record.url = saved.url;
+    context.onStored(record);
   } catch (error) {
     failRecord(record, errorOf(error, 'image_store_failed', context.signal));
   }
@@ -118,17 +150,23 @@ async function scoreWith(
   await Promise.all(
     chunks.map(async (chunk) => {
       try {
-        const result = await callPort(scorer, 'scorer', context, (abortSignal) =>
+        // images that exist are scored even after a soft stop: only the hard signal cuts scoring short
+        const result = await callPort(scorer, 'scorer', context, context.signal, (abortSignal) =>
           scorer.doScore({ items: chunk.map((entry) => ({ prompt: context.scoringPrompt, image: entry.image })), abortSignal }),
-        );
+        chunk.length);
+        context.onWarnings(`scorer ${model}`, result.warnings);
         chunk.forEach((entry, index) => {
           const score = result.scores[index];
+          const detail = result.details?.[index];
+          if (score === null) {
+            entry.record.details[model] = { ...detail, abstained: detail?.abstained ?? `${model} gave no score` };
+            return;
+          }
           if (score === undefined || !Number.isFinite(score)) {
             failRecord(entry.record, { code: 'invalid_score', message: `scorer ${model} gave no finite score` });
             return;
           }
           entry.record.scores[model] = score;
-          const detail = result.details?.[index];
           if (detail) entry.record.details[model] = detail;
         });
       } catch (error) {
@@ -138,24 +176,34 @@ async function scoreWith(
   );
 }
 
-/** One port call under the port's concurrency limit, retried when retryable, cut short by the request's signal. */
+/**
+ * One port call under the port's concurrency limit (waiting while `queueSignal` allows), retried when
+ * retryable (no retry starts after a stop), cut short by the request's hard signal. Successful calls
+ * feed the port's latency estimate with `units` of work.
+ */
 function callPort<T>(
   port: { readonly maxConcurrency: number },
   name: 'generator' | 'scorer',
   context: PipelineContext,
+  queueSignal: AbortSignal,
   call: (abortSignal: AbortSignal, attempt: number) => Promise<T>,
+  units: number,
 ): Promise<T> {
   const { signal } = context;
   const work = limiterFor(port).run(
     () =>
       retryCall(
-        (attempt) => {
+        async (attempt) => {
+          const result = call(signal, attempt);
           context.usage.addCall(name);
-          return call(signal, attempt);
+          const started = performance.now();
+          const value = await result;
+          latencyOf(port).observe(units, performance.now() - started);
+          return value;
         },
-        { signal, ...(context.retryDelayMs !== undefined ? { baseDelayMs: context.retryDelayMs } : {}) },
+        { signal: context.stopSignal, ...(context.retryDelayMs !== undefined ? { baseDelayMs: context.retryDelayMs } : {}) },
       ),
-    signal,
+    queueSignal,
   );
   return raceAbort(work, signal);
 }

@@ -48,15 +48,29 @@ export async function runOpt2i(
     ),
   );
   const rounds = Math.max(0, Math.floor(plan.promptOptimization.rounds));
+  let roundsRun = 0;
+  let ended = '';
   for (let round = 1; round <= rounds; round += 1) {
-    if (session.stopped()) break;
+    if (session.stopped()) {
+      ended = 'the run stopped';
+      break;
+    }
     const target = plan.promptOptimization.target;
     const leader = standings[bestPromptIndex(standings)];
-    if (target !== undefined && leader?.meanRawScore != null && leader.meanRawScore >= target) break;
+    if (target !== undefined && leader?.meanRawScore != null && leader.meanRawScore >= target) {
+      ended = `the best prompt reached the target ${target}`;
+      break;
+    }
     const count = Math.min(size.candidates, Math.floor((cap - spent) / noises.length), Math.floor(session.remaining / noises.length));
-    if (count < 1) break;
+    if (count < 1) {
+      ended = `the budget left no images for another round (${cap} images may go to prompt optimization, ${noises.length} per prompt)`;
+      break;
+    }
     const reply = await requestRevisions(session, chatModel, buildOpt2iMessages(userPrompt, history(judged, standings), count), round);
-    if (reply === null) break;
+    if (reply === null) {
+      ended = 'the reviser gave no answer';
+      break;
+    }
     const known = new Set(judged.map((entry) => promptKey(entry.prompt)));
     const fresh: string[] = [];
     for (const prompt of reply) {
@@ -66,8 +80,10 @@ export async function runOpt2i(
     }
     if (fresh.length === 0) {
       session.warn(`opt2i round ${round}: the reviser proposed no new prompt`);
+      ended = 'the reviser proposed no new prompt';
       break;
     }
+    roundsRun = round;
     const roundJudged = await judgePrompts(session, fresh.map((prompt) => ({ prompt, source: 'opt2i' as const })), noises, round, steps);
     judged.push(...roundJudged);
     spent += fresh.length * noises.length;
@@ -93,7 +109,13 @@ export async function runOpt2i(
         roundJudged.flatMap((entry) => entry.records),
       ),
     );
-    if (!improved) break;
+    if (!improved) {
+      ended = `round ${round} did not improve the best prompt`;
+      break;
+    }
+  }
+  if (roundsRun < rounds && ended !== '' && ended !== 'the run stopped') {
+    session.warn(`opt2i ran ${roundsRun} of ${rounds} rounds: ${ended}`);
   }
   const chosen = judged[Math.max(0, bestPromptIndex(standings))]!;
   return { prompt: chosen.prompt, candidatesOfPrompt: chosen.records.filter((record) => record.status === 'scored') };

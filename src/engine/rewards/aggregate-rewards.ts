@@ -5,38 +5,44 @@ import type { AggregateMethod, RewardSpec } from '../generation-plan.js';
 export type Calibrations = Readonly<Record<string, { readonly mean: number; readonly std: number }>>;
 
 /**
- * Aggregated reward of each row of raw scores (every row must hold every reward model), compared only
- * within these rows:
+ * Aggregated reward of each row of raw scores, compared only within these rows:
  * - `rank` (default; Ma et al. 2025's verifier ensemble): per scorer the mid-rank of the row scaled to
  *   [0, 1] (worst 0, best 1, ties share their mean rank), then the weighted mean over scorers. Scales of
  *   unrelated reward models (PickScore, HPSv2, ImageReward, CLIPScore, aesthetic) never mix.
  * - `zscore`: weighted mean of (score − mean) / std with each scorer's calibration.
  * - `weighted_sum`: weighted mean of raw scores, Σ wᵢ sᵢ / Σ |wᵢ| (weights normalised to sum to 1).
+ * A scorer that abstained on a row (no score for its model) is left out of that row: it is ranked among
+ * the rows it scored, and the row's weights are renormalised over the scorers that judged it. A row no
+ * scorer judged gets null — never a made-up low or high reward.
  */
 export function aggregateRewards(
   rows: readonly Scores[],
   rewards: readonly RewardSpec[],
   method: AggregateMethod,
   calibrations: Calibrations = {},
-): number[] {
-  const totalWeight = rewards.reduce((sum, spec) => sum + Math.abs(spec.weight), 0) || 1;
-  const result = new Array<number>(rows.length).fill(0);
+): (number | null)[] {
+  const sums = new Array<number>(rows.length).fill(0);
+  const weights = new Array<number>(rows.length).fill(0);
   for (const spec of rewards) {
-    const values = rows.map((row) => row[spec.model] ?? Number.NaN);
+    const present = rows.map((row, index) => ({ index, value: row[spec.model] })).filter((entry): entry is { index: number; value: number } => typeof entry.value === 'number' && !Number.isNaN(entry.value));
+    const values = present.map((entry) => entry.value);
     const terms =
       method === 'rank'
         ? normalizedRanks(values)
         : method === 'zscore'
           ? values.map((value) => zScore(value, calibrations[spec.model]))
           : values;
-    for (let index = 0; index < rows.length; index += 1) result[index] += (spec.weight * (terms[index] ?? 0)) / totalWeight;
+    present.forEach((entry, position) => {
+      sums[entry.index] += spec.weight * (terms[position] ?? 0);
+      weights[entry.index] += Math.abs(spec.weight);
+    });
   }
-  return result;
+  return sums.map((sum, index) => (weights[index]! > 0 ? sum / weights[index]! : null));
 }
 
-/** Weighted mean of raw scores, the scale that thresholds and targets are compared against (rank is relative). */
-export function weightedMeanScore(scores: Scores, rewards: readonly RewardSpec[]): number {
-  return aggregateRewards([scores], rewards, 'weighted_sum')[0] ?? Number.NaN;
+/** Weighted mean of raw scores, the scale that thresholds and targets are compared against (rank is relative); null when no scorer judged it. */
+export function weightedMeanScore(scores: Scores, rewards: readonly RewardSpec[]): number | null {
+  return aggregateRewards([scores], rewards, 'weighted_sum')[0] ?? null;
 }
 
 /** Mid-ranks of values scaled to [0, 1]: 0 for the lowest, 1 for the highest, ties share; a single value gets 1. */

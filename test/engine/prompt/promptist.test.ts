@@ -27,7 +27,7 @@ describe('runPromptist', () => {
     expect(new Set([...noisesByPrompt.values()].map((noises) => noises.join('|'))).size).toBe(1);
     expect(result.finalPrompt).toBe(`${plan.prompt}, sharp focus 2`);
     expect(result.candidates.filter((candidate) => candidate.phase === 'search').every((candidate) => candidate.prompt === result.finalPrompt)).toBe(true);
-    expect(result.usage).toMatchObject({ images: 16, promptImages: 8, searchImages: 16 });
+    expect(result.usage).toMatchObject({ images: 16, promptImages: 8, searchImages: 8, finalImages: 0 });
     expect(result.trace[0]).toMatchObject({ phase: 'prompt', method: 'promptist' });
     expect(result.trace[0]?.prompts?.map((entry) => entry.prompt)).toEqual([...noisesByPrompt.keys()]);
   });
