@@ -31,7 +31,8 @@ export class FsBlobStore implements BlobStore {
   async put(key: string, body: Uint8Array, options: PutOptions): Promise<{ etag: string }> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}${TEMP_SUFFIX}${randomUUID()}`;
+    // the writer's pid is in the name, so a restart can tell a crashed writer's leftovers from live writes
+    const temp = `${path}${TEMP_SUFFIX}${process.pid}-${randomUUID()}`;
     await writeFile(temp, body, { flag: 'wx' });
     try {
       if (options.createOnly) {
@@ -76,6 +77,30 @@ export class FsBlobStore implements BlobStore {
     return keys.sort();
   }
 
+  /**
+   * Removes temporary files that writers which are no longer running left behind (a crash between
+   * writing and renaming); returns how many. Temp files of live processes (this one included) are kept.
+   */
+  async removeAbandonedTempFiles(isProcessAlive: (pid: number) => boolean = processIsAlive): Promise<number> {
+    let removed = 0;
+    let entries;
+    try {
+      entries = await readdir(this.root, { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return 0;
+      throw error;
+    }
+    for (const entry of entries) {
+      const at = entry.name.indexOf(TEMP_SUFFIX);
+      if (!entry.isFile() || at === -1) continue;
+      const pid = Number.parseInt(entry.name.slice(at + TEMP_SUFFIX.length), 10);
+      if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) continue;
+      await rm(join(entry.parentPath, entry.name), { force: true });
+      removed += 1;
+    }
+    return removed;
+  }
+
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
   }
@@ -95,6 +120,16 @@ export class FsBlobStore implements BlobStore {
 
 function etagOf(body: Uint8Array): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+}
+
+/** Whether a process with this pid runs (signal 0 checks without signalling; EPERM means it runs as another user). */
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function isNotFound(error: unknown): boolean {

@@ -1,2 +1,2 @@
 export { contentTypeForKey } from './content-type-for-key.js';
-export { FsBlobStore } from './fs-blob-store.js';
+export { FsBlobStore, processIsAlive } from './fs-blob-store.js';

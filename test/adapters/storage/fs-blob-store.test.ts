@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,5 +21,22 @@ describe('FsBlobStore', () => {
       // Assess
       expect(await readdir(join(root, 'a'))).toEqual(['b.json']);
     });
+  });
+});
+
+describe('FsBlobStore.removeAbandonedTempFiles', () => {
+  it('removes temp files of writers that no longer run and keeps those of live ones', async () => {
+    // Prepare
+    const root = await newRoot();
+    await mkdir(join(root, 'generations', 'a'), { recursive: true });
+    await writeFile(join(root, 'generations', 'a', 'c000.png.tmp-999999-x'), 'dead');
+    await writeFile(join(root, 'generations', 'a', `c001.png.tmp-${process.pid}-y`), 'live');
+    await writeFile(join(root, 'generations', 'a', 'record.json'), '{}');
+    const store = new FsBlobStore(root);
+    // Act
+    const removed = await store.removeAbandonedTempFiles((pid) => pid === process.pid);
+    // Assess
+    expect(removed).toBe(1);
+    expect((await readdir(join(root, 'generations', 'a'))).sort()).toEqual(['c001.png.tmp-' + process.pid + '-y', 'record.json']);
   });
 });

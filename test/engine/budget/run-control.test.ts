@@ -48,3 +48,43 @@ describe('RunControl', () => {
     expect(stopped).toBe(false);
   });
 });
+
+describe('RunControl stop kinds', () => {
+  it('stops softly on a stop signal: nothing new starts, in-flight calls keep their signal', () => {
+    // Prepare
+    const stop = new AbortController();
+    const control = new RunControl(() => 0, undefined, undefined, stop.signal);
+    // Act
+    stop.abort('cancelled');
+    control.dispose();
+    // Assess
+    expect(control.stopped()).toBe(true);
+    expect(control.reason).toBe('cancelled');
+    expect(control.stopSignal.aborted).toBe(true);
+    expect(control.signal.aborted).toBe(false);
+  });
+
+  it('aborts in-flight calls for a shutdown even when it comes on the stop signal', () => {
+    // Prepare
+    const stop = new AbortController();
+    const control = new RunControl(() => 0, undefined, undefined, stop.signal);
+    // Act
+    stop.abort('shutdown');
+    control.dispose();
+    // Assess
+    expect(control.reason).toBe('shutdown');
+    expect(control.signal.aborted).toBe(true);
+  });
+
+  it('stops starting work for a deadline it cannot meet without aborting what runs', () => {
+    // Prepare
+    const control = new RunControl(() => 0, 1000, undefined);
+    // Act
+    control.stopStartingForDeadline();
+    control.dispose();
+    // Assess
+    expect(control.reason).toBe('deadline');
+    expect(control.stopSignal.aborted).toBe(true);
+    expect(control.signal.aborted).toBe(false);
+  });
+});

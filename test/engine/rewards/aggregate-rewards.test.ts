@@ -81,3 +81,30 @@ describe('weightedMeanScore', () => {
     expect(value).toBeCloseTo((0.5 * 3 + 8) / 4, 12);
   });
 });
+
+describe('aggregateRewards with abstentions', () => {
+  const rewards = [
+    { model: 'a', weight: 1 },
+    { model: 'b', weight: 1 },
+  ];
+
+  it('leaves an abstaining scorer out of the rows it did not score, ranking among the rows it did', () => {
+    // Act
+    const values = aggregateRewards([{ a: 1, b: 5 }, { a: 2 }, { a: 3, b: 1 }], rewards, 'rank');
+    // Assess: a ranks 0, 0.5, 1; b ranks rows 0 and 2 as 1 and 0
+    expect(values).toEqual([0.5, 0.5, 0.5]);
+  });
+
+  it('gives null to a row no scorer judged, never a made-up reward', () => {
+    for (const method of ['rank', 'zscore', 'weighted_sum'] as const) {
+      expect(aggregateRewards([{}, { a: 1 }], rewards, method)[0]).toBeNull();
+    }
+  });
+
+  it('gives all-equal rows the same reward (no invented order)', () => {
+    for (const method of ['rank', 'zscore', 'weighted_sum'] as const) {
+      const values = aggregateRewards([{ a: 2, b: 2 }, { a: 2, b: 2 }, { a: 2, b: 2 }], rewards, method);
+      expect(new Set(values).size).toBe(1);
+    }
+  });
+});
