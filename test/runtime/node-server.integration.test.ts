@@ -80,7 +80,7 @@ describe('node runtime (a real server process on loopback, reference backend, fs
     expect(await again.json()).toEqual(record);
   });
 
-  it('says what happened to an async generation whose server was killed mid-run', async () => {
+  it('after kill -9 mid-job, the first read says failed / interrupted, lists every candidate whose image is on disk, and no temp file remains', async () => {
     // Prepare
     const response = await fetch(`${server.baseUrl}/v1/generations`, {
       method: 'POST',
@@ -89,13 +89,57 @@ describe('node runtime (a real server process on loopback, reference backend, fs
     });
     const queued = (await response.json()) as GenerationRecord;
     expect(response.status).toBe(202);
+    for (let attempt = 0; attempt < 300; attempt += 1) {
+      const running = (await (await fetch(`${server.baseUrl}/v1/generations/${queued.id}`)).json()) as GenerationRecord;
+      expect(running.status === 'queued' || running.status === 'running').toBe(true);
+      if (running.candidates.filter((candidate) => candidate.status === 'scored').length >= 3) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     // Act
     await server.stop('SIGKILL');
     server = await startServer(env);
-    await new Promise((resolve) => setTimeout(resolve, 600));
     const after = (await (await fetch(`${server.baseUrl}/v1/generations/${queued.id}`)).json()) as GenerationRecord;
     // Assess
     expect(after.status).toBe('failed');
     expect(after.error?.code).toBe('interrupted');
+    const all = await readdir(dataDir, { recursive: true });
+    const onDisk = all.filter((name) => name.includes(queued.id) && name.endsWith('.png')).map((name) => name.split('/').pop()!.replace('.png', ''));
+    expect(onDisk.length).toBeGreaterThanOrEqual(3);
+    const listed = new Map(after.candidates.map((candidate) => [candidate.id, candidate]));
+    for (const id of onDisk) expect(listed.get(id)?.url).toBeTruthy();
+    expect(after.best).not.toBeNull();
+    const best = await fetch(new URL(after.best!.url!, server.baseUrl));
+    expect(best.status).toBe(200);
+    expect(all.filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('answers 60 concurrent budget-64 requests with MAX_QUEUED=8: each succeeds or gets 503 with Retry-After, and the server stays up', async () => {
+    // Prepare
+    const busy = await startServer({ ...env, DIFFALIGN_PORT: String(await freePort()), DIFFALIGN_MAX_QUEUED: '8', DIFFALIGN_MAX_RUNNING: '2' });
+    try {
+      // Act
+      const responses = await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          fetch(`${busy.baseUrl}/v1/generations`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ prompt: 'a photo of a red apple', seed: index, search: { budget: 64 }, width: 64, height: 64, steps: 4 }),
+            signal: AbortSignal.timeout(90_000),
+          }),
+        ),
+      );
+      // Assess
+      const statuses = responses.map((response) => response.status);
+      expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+      expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(10);
+      expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(0);
+      for (const response of responses.filter((item) => item.status === 503)) {
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(((await response.json()) as { code: string }).code).toBe('overloaded');
+      }
+      expect((await fetch(`${busy.baseUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await busy.stop();
+    }
   });
 });
