@@ -1,14 +1,27 @@
 import { Hono } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import { type AppDeps, defaultRewardsOf } from './app-deps.js';
-import { handleError } from './error-handler.js';
-import { NotFoundError } from './http-errors.js';
+import { handleError, problemResponse } from './error-handler.js';
+import { MethodNotAllowedError, NotFoundError, ServiceUnavailableError } from './http-errors.js';
+import { silentLogger } from './logger.js';
+import { requestIds, requestLogger } from './middleware/index.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import { mountGenerationRoutes } from './routes/generations.js';
 
+/** What `Retry-After` a not-ready or draining instance suggests. */
+const READY_RETRY_AFTER_SECONDS = 5;
+
 /** Builds the diffalign HTTP app from injected dependencies (no globals, no env reads). */
-export function createApp(deps: AppDeps): Hono {
+export function createApp(injected: AppDeps): Hono {
+  const logger = injected.logger ?? silentLogger;
+  const deps: AppDeps = { ...injected, logger };
   const app = new Hono();
   const openApiDocument = buildOpenApiDocument();
+
+  app.use(requestIds());
+  app.use(requestLogger({ logger }));
+  // 405 + Allow for a known path with another method, from the routes registered on this app (HEAD follows GET).
+  app.use(methodNotAllowed({ app, onMethodNotAllowed: (c, allow) => problemResponse(new MethodNotAllowedError(c.req.method, c.req.path, allow), c) }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' as const }));
   app.get('/openapi.json', (c) => c.json(openApiDocument));
@@ -28,9 +41,19 @@ export function createApp(deps: AppDeps): Hono {
       default_rewards: defaultRewardsOf(deps),
     });
   });
-  mountGenerationRoutes(app, deps);
+  const supervisor = mountGenerationRoutes(app, deps);
+  app.get('/readyz', async (c) => {
+    // Not ready while draining (shutdown) or while storage fails the probe; /healthz stays a cheap liveness check.
+    if (supervisor.draining) throw new ServiceUnavailableError('shutting_down', 'this instance is shutting down; send requests to another one', READY_RETRY_AFTER_SECONDS);
+    try {
+      await deps.checkReady?.();
+    } catch (error) {
+      throw new ServiceUnavailableError('not_ready', `not ready: ${(error as Error).message}`, READY_RETRY_AFTER_SECONDS);
+    }
+    return c.json({ status: 'ready' as const });
+  });
 
-  app.notFound((c) => handleError(new NotFoundError(`no route ${c.req.method} ${c.req.path}`), c));
+  app.notFound((c) => problemResponse(new NotFoundError(`no route ${c.req.method} ${c.req.path}`), c));
   app.onError(handleError);
   return app;
 }

@@ -2,6 +2,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DiffalignError, UnknownModelError } from '../ports/errors.js';
 import { HttpError, InternalServerError, PROBLEM_CONTENT_TYPE, MalformedRequestError, NotFoundError, ValidationFailedError } from './http-errors.js';
+import { silentLogger } from './logger.js';
+import type {} from './middleware/index.js';
 
 /** Maps any thrown value to the HttpError the client sees: the one place errors become problem+json. */
 export function toHttpError(error: unknown): HttpError {
@@ -17,13 +19,31 @@ export function toHttpError(error: unknown): HttpError {
   return new InternalServerError({ cause: error });
 }
 
-/** Hono `onError` handler: logs unexpected failures, answers problem+json. */
+/**
+ * Hono `onError` handler: logs, answers problem+json.
+ *
+ * Logging choice: a 4xx is the client's mistake, not the server's, so it gets no line of its own; its
+ * `code` goes on the request's `info` line (`requestLogger`). A 5xx gets an `error` line with its code:
+ * without a stack when it is an expected problem (upstream failed, deadline, 503), with the stack of the
+ * original error when it is unexpected (500 `internal_error`).
+ */
 export function handleError(error: Error, c: Context): Response {
   const httpError = toHttpError(error);
   if (httpError.status >= 500) {
-    const code = DiffalignError.isInstance(error) ? error.code : 'unexpected';
-    console.error(JSON.stringify({ level: 'error', code, path: c.req.path, message: error.message, stack: error.stack }));
+    const logger = c.get('logger') ?? silentLogger;
+    if (httpError instanceof InternalServerError) {
+      const code = DiffalignError.isInstance(error) ? error.code : 'unexpected';
+      logger.error({ status: httpError.status, code: httpError.code, error: { name: error.name, code, message: error.message, stack: error.stack } }, error.message);
+    } else {
+      logger.error({ status: httpError.status, code: httpError.code }, httpError.message);
+    }
   }
+  return problemResponse(httpError, c);
+}
+
+/** The problem+json answer of an HttpError (with its `Allow` / `Retry-After`), and its code noted for the request log. */
+export function problemResponse(httpError: HttpError, c: Context): Response {
+  c.set('problemCode', httpError.code);
   const body = { ...httpError.toJSON(), instance: c.req.path };
   return new Response(JSON.stringify(body), { status: httpError.status, headers: { ...httpError.responseHeaders(), 'content-type': PROBLEM_CONTENT_TYPE } });
 }

@@ -95,6 +95,8 @@ export class GenerationSupervisor {
   private readonly live = new Map<string, LiveGeneration>();
   private readonly logger: Logger;
   private drainingValue = false;
+  /** Admitted generations whose queued record is still being written (they count against the limits). */
+  private admitting = 0;
   private averageDurationMs = INITIAL_DURATION_MS;
   private readonly shutdownHooks: (() => Promise<void>)[] = [];
 
@@ -128,17 +130,27 @@ export class GenerationSupervisor {
     return [...this.live.values()];
   }
 
-  /** Throws the 503 a new generation gets now (shutting down, or the queue is full); returns when it may be admitted. */
-  assertAdmissible(): void {
+  /**
+   * Reserves a place for a new generation, or throws the 503 it gets now (shutting down, or the queue is
+   * full). The place counts against the limits until `submit` (or `release` when admission fails).
+   */
+  reserve(): void {
     if (this.drainingValue) throw new ServiceUnavailableError('shutting_down', 'the server is shutting down; retry on another instance or later', 5);
-    const slotFree = this.queue.pending + this.queue.size < Math.max(1, this.options.maxRunning);
-    if (!slotFree && this.queue.size >= this.options.maxQueued) {
+    const waiting = this.queue.size + Math.max(0, this.admitting + this.queue.pending - Math.max(1, this.options.maxRunning));
+    const slotFree = this.queue.pending + this.queue.size + this.admitting < Math.max(1, this.options.maxRunning);
+    if (!slotFree && waiting >= this.options.maxQueued) {
       throw new ServiceUnavailableError(
         'overloaded',
         `${this.queue.pending} generations are running and ${this.queue.size} are queued (the limit); retry later`,
         this.retryAfterSeconds(),
       );
     }
+    this.admitting += 1;
+  }
+
+  /** Gives back a place reserved by `reserve` whose generation was not submitted. */
+  release(): void {
+    this.admitting = Math.max(0, this.admitting - 1);
   }
 
   /** Seconds after which a refused request may find a free place: the queue's expected drain time. */
@@ -149,9 +161,10 @@ export class GenerationSupervisor {
 
   /**
    * Admits a generation whose first (queued) record is already written: it runs when a slot frees up.
-   * Call `assertAdmissible()` first; this never refuses, so an accepted request is never dropped.
+   * Call `reserve()` first; this never refuses, so an accepted request is never dropped.
    */
   submit(live: LiveGeneration, work: SupervisedWork): LiveGeneration {
+    this.release();
     this.live.set(live.id, live);
     const started = { at: 0 };
     const task = this.queue.add(

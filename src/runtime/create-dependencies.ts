@@ -1,12 +1,24 @@
 import { createReferenceWorld, REFERENCE_SCORER_CALIBRATION } from '../adapters/reference/index.js';
-import { FsBlobStore } from '../adapters/storage/index.js';
+import { hostname } from 'node:os';
+import { FsBlobStore, processIsAlive } from '../adapters/storage/index.js';
 import type { AppDeps } from '../api/app-deps.js';
 import type { Config } from '../config.js';
 import type { ScorerEntry } from '../engine/generation-plan.js';
 
+/** The app's dependencies plus the runtime hooks of what was wired (warm-up before listening, close at shutdown). */
+export interface WiredDependencies extends AppDeps {
+  /** Starts worker threads and loads models so the first request is not slow. */
+  warmUp(): Promise<void>;
+  /** Releases worker threads. */
+  close(): Promise<void>;
+  /** Housekeeping before serving: removes temp files that crashed writers left behind; returns how many. */
+  recover(): Promise<number>;
+}
+
 /** Wires the adapters a configuration names into the app's dependencies (the only place adapters meet the app). */
-export function createDependencies(config: Config, extras: Pick<AppDeps, 'waitUntil'> = {}): AppDeps {
-  const world = createReferenceWorld();
+export function createDependencies(config: Config, extras: Pick<AppDeps, 'waitUntil' | 'logger' | 'supervisor' | 'checkReady'> = {}): WiredDependencies {
+  const world = createReferenceWorld(config.referenceThreads === undefined ? {} : { threads: config.referenceThreads });
+  const store = new FsBlobStore(config.dataDir);
   const scorers: Record<string, ScorerEntry> = {};
   for (const scorer of world.scorers) {
     scorers[scorer.modelId] = { scorer, calibration: REFERENCE_SCORER_CALIBRATION[scorer.modelId] ?? { mean: 0, std: 1 } };
@@ -16,12 +28,18 @@ export function createDependencies(config: Config, extras: Pick<AppDeps, 'waitUn
     scorers,
     rewriter: world.rewriter,
     chatModel: world.chatModel,
-    store: new FsBlobStore(config.dataDir),
+    store,
     tenant: config.tenant,
     defaultRewards: [{ model: 'geneval', weight: 1 }],
     maxBodyBytes: config.maxBodyBytes,
     heartbeatMs: config.heartbeatMs,
+    maxRunning: config.maxRunning,
+    maxQueued: config.maxQueued,
+    processInfo: { pid: process.pid, host: hostname(), isProcessAlive: processIsAlive },
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...extras,
+    warmUp: () => world.warmUp(),
+    close: () => world.close(),
+    recover: () => store.removeAbandonedTempFiles(),
   };
 }

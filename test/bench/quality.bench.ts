@@ -240,7 +240,7 @@ async function main(): Promise<void> {
       budget,
       accuracy: mean(Object.values(accuracyByTag)),
       accuracyByTag,
-      meanReward: mean(rows.map((row) => row.reward)),
+      meanReward: mean(rows.map((row) => row.reward ?? 0)),
       meanImages: mean(rows.map((row) => row.images)),
       promptChanged: mean(rows.map((row) => (row.changed ? 1 : 0))),
     };

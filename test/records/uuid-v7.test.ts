@@ -19,6 +19,17 @@ describe('newUuidV7', () => {
   it('differs between two ids of the same millisecond', () => {
     expect(newUuidV7(5)).not.toBe(newUuidV7(5));
   });
+
+  it('is a function of its time and random bytes', () => {
+    // Prepare
+    const random = Uint8Array.from({ length: 16 }, (_, index) => index * 17);
+    // Act
+    const id = newUuidV7(1_700_000_000_000.7, random);
+    // Assess
+    expect(newUuidV7(1_700_000_000_000, random)).toBe(id);
+    expect(isUuidV7(id)).toBe(true);
+    expect(uuidV7Timestamp(id)).toBe(1_700_000_000_000);
+  });
 });
 
 describe('generation layout', () => {

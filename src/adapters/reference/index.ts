@@ -1,8 +1,12 @@
+import { availableParallelism } from 'node:os';
 import type { ChatModelV1, GeneratorV1, PromptRewriterV1, ScorerV1 } from '../../ports/index.js';
 import { ReferenceChatModel } from './reference-chat-model.js';
 import { ReferenceGenerator } from './reference-generator.js';
 import { ReferencePromptRewriter } from './reference-prompt-rewriter.js';
 import { createReferenceScorers } from './reference-scorers.js';
+import { PooledReferenceGenerator } from './worker-pool/pooled-reference-generator.js';
+import { createPooledReferenceScorers } from './worker-pool/pooled-reference-scorer.js';
+import { ReferenceWorkerPool } from './worker-pool/reference-worker-pool.js';
 
 export { chatCompletion, ReferenceChatModel } from './reference-chat-model.js';
 export type { ChatCompletionRequest, ChatCompletionResponse } from './reference-chat-model.js';
@@ -12,6 +16,9 @@ export { buildPromptistRequest, parsePromptistResponse, ReferencePromptRewriter,
 export type { TextGenerationRequest, TextGenerationResponse } from './reference-prompt-rewriter.js';
 export { createReferenceScorers, REFERENCE_SCORER_CALIBRATION } from './reference-scorers.js';
 export { standardNormalTensor } from './sampler/normal-rng.js';
+export { PooledReferenceGenerator } from './worker-pool/pooled-reference-generator.js';
+export { createPooledReferenceScorers, PooledReferenceScorer } from './worker-pool/pooled-reference-scorer.js';
+export { ReferenceWorkerPool } from './worker-pool/reference-worker-pool.js';
 
 /** The whole reference world (local default backend): generator, scorers and prompt models, weights-free. */
 export interface ReferenceWorld {
@@ -19,14 +26,35 @@ export interface ReferenceWorld {
   readonly scorers: ScorerV1[];
   readonly rewriter: PromptRewriterV1;
   readonly chatModel: ChatModelV1;
+  /** Starts the worker threads and loads their models, so the first request is not slow (no-op in-thread). */
+  warmUp(): Promise<void>;
+  /** Terminates the worker threads; calls in flight reject with AbortedError (no-op in-thread). */
+  close(): Promise<void>;
+}
+
+/** Options of the reference world. */
+export interface ReferenceWorldOptions {
+  /**
+   * Worker threads the generator and scorers run on (default `os.availableParallelism()`), so their
+   * CPU work never blocks the event loop; 0 runs them in the calling thread.
+   */
+  readonly threads?: number;
 }
 
 /** Creates the reference world with its calibrated defaults. */
-export function createReferenceWorld(): ReferenceWorld {
+export function createReferenceWorld(options: ReferenceWorldOptions = {}): ReferenceWorld {
+  const threads = options.threads ?? availableParallelism();
+  const prompts = { rewriter: new ReferencePromptRewriter(), chatModel: new ReferenceChatModel() };
+  if (threads === 0) {
+    const idle = async (): Promise<void> => {};
+    return { generator: new ReferenceGenerator(), scorers: createReferenceScorers(), ...prompts, warmUp: idle, close: idle };
+  }
+  const pool = new ReferenceWorkerPool({ threads });
   return {
-    generator: new ReferenceGenerator(),
-    scorers: createReferenceScorers(),
-    rewriter: new ReferencePromptRewriter(),
-    chatModel: new ReferenceChatModel(),
+    generator: new PooledReferenceGenerator(pool),
+    scorers: createPooledReferenceScorers(pool),
+    ...prompts,
+    warmUp: () => pool.warmUp(),
+    close: () => pool.close(),
   };
 }

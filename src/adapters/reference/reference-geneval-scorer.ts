@@ -9,11 +9,15 @@ import { verifyScene } from './scene/geneval-verifier.js';
 /** Longest image side the detector works at (larger images are shrunk first). */
 const DETECTION_SIDE = 512;
 const SPEC_CACHE_SIZE = 256;
+/** Why the verifier abstains on a prompt that names nothing it can check. */
+const ABSTAIN_NO_OBJECT = 'prompt names no GenEval object (none of the 80 COCO classes), so there is no constraint to verify';
 
 /**
  * GenEval-style verifier (`geneval`): parses the prompt into GenEval constraints, detects the objects of
  * the image from its pixels (class, colour, position, count) and scores the share of constraints that
- * hold (1 when all do); details list the constraints passed and failed, in words.
+ * hold (1 when all do); details list the constraints passed and failed, in words. A prompt that names
+ * no GenEval object gets no score (null, `detail.abstained` says why; its image is not looked at)
+ * rather than a vacuous 1.
  */
 export class ReferenceGenevalScorer extends ReferenceImageScorer {
   readonly modelId = 'geneval';
@@ -35,13 +39,9 @@ export class ReferenceGenevalScorer extends ReferenceImageScorer {
 
   protected async scoreImage(bytes: Uint8Array, prompt: string, mediaType: string | undefined): Promise<ItemScore> {
     const spec = this.specOf(prompt);
+    if (spec.include.length === 0 && (spec.exclude ?? []).length === 0) return { score: null, detail: { abstained: ABSTAIN_NO_OBJECT } };
     const image = await decodeImage(bytes, DETECTION_SIDE, mediaType);
     const verdict = verifyScene(spec, detectObjects(image.data, image.width, image.height, image.channels));
-    const vacuous = spec.include.length === 0 && (spec.exclude ?? []).length === 0;
-    return {
-      score: verdict.score,
-      detail: { passed: verdict.passed, failed: verdict.failed },
-      ...(vacuous ? { warnings: [{ type: 'other', message: 'prompt names no GenEval object; its geneval score is vacuously 1' } as const] } : {}),
-    };
+    return { score: verdict.score, detail: { passed: verdict.passed, failed: verdict.failed } };
   }
 }

@@ -55,11 +55,16 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps): GenerationSuper
 
   /** Writes the queued record (durable before the request is acknowledged) and hands the generation to the supervisor. */
   async function admit(accepted: AcceptedGeneration): Promise<LiveGeneration> {
-    await liveness.start();
-    const record = initialRecord(accepted, now(), 'queued');
     const events: GenerationEventEntry[] = [{ id: 1, event: 'accepted' }];
+    const record = initialRecord(accepted, now(), 'queued');
     const queued: StoredGeneration<GenerationRecord> = { record, owner: liveness.self, events };
-    await store.save(queued);
+    try {
+      await liveness.start();
+      await store.save(queued);
+    } catch (error) {
+      supervisor.release();
+      throw error;
+    }
     const live = new LiveGeneration(accepted.id, record);
     live.publish(events, record);
     return supervisor.submit(live, {
@@ -93,7 +98,7 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps): GenerationSuper
   app.post('/v1/generations', async (c) => {
     const request = await readJsonBody(c, generationRequestSchema, deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     const plan = toGenerationPlan(request, planContext);
-    supervisor.assertAdmissible();
+    supervisor.reserve();
     const requestId = (c.get as (key: string) => unknown)('requestId');
     const accepted: AcceptedGeneration = {
       id: newUuidV7(now()),

@@ -5,6 +5,7 @@ import { parsePrompt } from '../../../src/adapters/reference/scene/prompt-parser
 import { styleFromModifiers } from '../../../src/adapters/reference/scene/render-style.js';
 import { layoutScene } from '../../../src/adapters/reference/scene/scene-layout.js';
 import { renderScenePng } from '../../../src/adapters/reference/scene/scene-renderer.js';
+import { numericScores } from './numeric-scores.js';
 
 describe('ReferenceAestheticScorer', () => {
   it('rates a Promptist-boosted render above a hazy one and a flat image lowest, on 1..10', async () => {
@@ -17,9 +18,10 @@ describe('ReferenceAestheticScorer', () => {
     const item = (data: Uint8Array) => ({ prompt: 'ignored', image: { type: 'inline' as const, mediaType: 'image/png', data } });
 
     // Act
-    const { scores } = await scorer.doScore({ items: [item(boosted), item(hazy), item(flat)] });
+    const result = await scorer.doScore({ items: [item(boosted), item(hazy), item(flat)] });
 
     // Assess
+    const scores = numericScores(result.scores);
     const [high = 0, middle = 0, low = 0] = scores;
     expect(high).toBeGreaterThan(middle);
     expect(middle).toBeGreaterThan(low);

@@ -53,17 +53,41 @@ describe('ReferenceGenevalScorer', () => {
     expect(result.scores).toEqual([1]);
   });
 
-  it('warns when the prompt names nothing it can check', async () => {
+  it.each([
+    ['keyboard mash', 'qwertyuiop zxcvbnm'],
+    ['1001 emoji', '\u{1F600}'.repeat(1001)],
+    ['a style without objects', 'abstract art'],
+    ['a scene of no COCO class', 'a sunset over the sea'],
+  ])('abstains (null, with the reason) on a prompt that names no GenEval object: %s', async (_case, prompt) => {
     // Prepare
     const scorer = new ReferenceGenevalScorer();
     const data = await png('a photo of a dog', 1, 128);
 
     // Act
-    const result = await scorer.doScore({ items: [{ prompt: 'a sunset over the sea', image: { type: 'inline', mediaType: 'image/png', data } }] });
+    const result = await scorer.doScore({ items: [{ prompt, image: { type: 'inline', mediaType: 'image/png', data } }] });
 
     // Assess
-    expect(result.scores).toEqual([1]);
-    expect(result.warnings).toHaveLength(1);
+    expect(result.scores).toEqual([null]);
+    expect(result.details?.[0]?.abstained).toMatch(/no GenEval object/);
+    expect(result.details?.[0]?.passed).toBeUndefined();
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('abstains only on the items it cannot judge and scores the rest of the batch', async () => {
+    // Prepare
+    const scorer = new ReferenceGenevalScorer();
+    const data = await png('a photo of a dog', 1, 256);
+    const image = { type: 'inline', mediaType: 'image/png', data } as const;
+
+    // Act
+    const result = await scorer.doScore({ items: [{ prompt: 'abstract art', image }, { prompt: 'a photo of a dog', image }, { prompt: 'a photo of no dogs', image }] });
+
+    // Assess
+    expect(result.scores[0]).toBeNull();
+    expect(result.scores[1]).toBe(1);
+    expect(result.scores[2]).toBe(0);
+    expect(result.details?.[1]?.abstained).toBeUndefined();
+    expect(result.details?.[2]?.abstained).toBeUndefined();
   });
 
   it('throws invalid_image on undecodable bytes', async () => {

@@ -10,12 +10,10 @@ export interface ReferenceScorerConfig {
   readonly fetch?: FetchFunction;
 }
 
-/** One item's outcome from a subclass. */
-export interface ItemScore {
-  readonly score: number;
-  readonly detail?: ScoreDetail;
-  readonly warnings?: readonly Warning[];
-}
+/** One item's outcome from a subclass: a score, or an abstention (null) whose detail says why. */
+export type ItemScore =
+  | { readonly score: number; readonly detail?: ScoreDetail; readonly warnings?: readonly Warning[] }
+  | { readonly score: null; readonly detail: ScoreDetail & { readonly abstained: string }; readonly warnings?: readonly Warning[] };
 
 /**
  * Shared shape of the reference (pixel-level, CPU) scorers: resolves each item's image to bytes,
@@ -38,7 +36,7 @@ export abstract class ReferenceImageScorer implements ScorerV1 {
   protected abstract scoreImage(bytes: Uint8Array, prompt: string, mediaType: string | undefined): Promise<ItemScore>;
 
   async doScore(options: ScoreOptions): Promise<ScoreResult> {
-    const scores: number[] = [];
+    const scores: (number | null)[] = [];
     const details: (ScoreDetail | undefined)[] = [];
     const warnings: Warning[] = [];
     for (const item of options.items) {
