@@ -84,7 +84,10 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps): GenerationSuper
     if (isTerminal(record)) return stored;
     const alive = owner ? (owner.instance === liveness.self.instance ? supervisor.get(record.id) !== undefined : await liveness.isAlive(owner)) : false;
     if (alive) return stored;
-    const finished = interruptedRecord(stored, await store.storedImages(record.id), baseUrl, new Date(now()).toISOString());
+    // the owner may have finished between our read and now (its final write precedes leaving the registry)
+    const latest = await store.load(record.id);
+    if (latest && isTerminal(latest.record)) return latest;
+    const finished = interruptedRecord(latest ?? stored, await store.storedImages(record.id), baseUrl, new Date(now()).toISOString());
     await store.save(finished).catch((error: unknown) => logger.warn({ generation_id: record.id, err: String(error) }, 'could not write the interrupted record'));
     return finished;
   }
