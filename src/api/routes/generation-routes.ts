@@ -52,7 +52,9 @@ export const createGenerationRoute = createRoute({
     400: problemResponse('The body is not JSON.'),
     413: problemResponse('The body is too large.'),
     422: problemResponse('The request breaks the schema or a limit; `invalid_params` says which field.'),
-    502: problemResponse('Every candidate failed at the inference backend (the failed record is kept).'),
+    502: problemResponse('Every candidate failed at the inference backend (the failed record is kept; `detail` names it).'),
+    503: problemResponse('`overloaded`: the queue is full, or `shutting_down`; retry after `Retry-After` seconds. `interrupted`: the process stopped before the generation finished (the record is kept). Nothing is written for a refused request.'),
+    504: problemResponse('`deadline_exceeded`: the deadline left no time for a single image (the failed record is kept; `detail` names it).'),
   },
 });
 
@@ -65,6 +67,38 @@ export const getGenerationRoute = createRoute({
   responses: {
     200: { description: 'The record.', content: { 'application/json': { schema: generationRecordSchema } } },
     404: problemResponse('No such generation.'),
+  },
+});
+
+/** `GET /v1/generations/{id}/events`. */
+export const getGenerationEventsRoute = createRoute({
+  method: 'get',
+  path: '/v1/generations/{id}/events',
+  summary: 'Stream a generation\'s events',
+  description:
+    'The events of any generation as server-sent events, running or ended, from whichever process runs it: `accepted`, `prompt`, `candidate`, `best`, `error`, `done` (the record), each with an `id:`. Send `Last-Event-ID` (or `?after=`) to resume after the last event you received; nothing is lost or repeated. Candidate rewards in events are provisional.',
+  request: {
+    params: idParams,
+    headers: z.object({ 'Last-Event-ID': z.string().optional().openapi({ param: { name: 'Last-Event-ID', in: 'header' }, description: 'Id of the last event received.' }) }),
+  },
+  responses: {
+    200: { description: 'The event stream.', content: { 'text/event-stream': { schema: z.string().openapi({ description: 'Server-sent events (see the description).' }) } } },
+    404: problemResponse('No such generation.'),
+  },
+});
+
+/** `POST /v1/generations/{id}/cancel`. */
+export const cancelGenerationRoute = createRoute({
+  method: 'post',
+  path: '/v1/generations/{id}/cancel',
+  summary: 'Cancel a generation',
+  description: 'Stops starting new work; calls already in flight finish and are kept. The record ends `cancelled` with every finished candidate and the best of them.',
+  request: { params: idParams },
+  responses: {
+    200: { description: 'The cancelled record (the generation ran in this process).', content: { 'application/json': { schema: generationRecordSchema } } },
+    202: { description: 'Cancellation asked of the process that runs it; poll the record.', content: { 'application/json': { schema: generationRecordSchema } } },
+    404: problemResponse('No such generation.'),
+    409: problemResponse('`generation_finished`: the generation already ended.'),
   },
 });
 

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { problemSchema } from '../schemas/generation-record.js';
 
 /** Body of `GET /v1/models`. */
 export const modelsSchema = z
@@ -33,6 +34,18 @@ export const healthRoute = createRoute({
   summary: 'Liveness',
   responses: {
     200: { description: 'The service is up.', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }).openapi('Health') } } },
+  },
+});
+
+/** `GET /readyz`. */
+export const readinessRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  summary: 'Readiness',
+  description: 'Checks that storage is reachable and writable; 503 while shutting down.',
+  responses: {
+    200: { description: 'Ready to serve.', content: { 'application/json': { schema: z.object({ status: z.literal('ready') }).openapi('Ready') } } },
+    503: { description: '`not_ready` (with the reason) or `shutting_down`.', content: { 'application/problem+json': { schema: problemSchema } } },
   },
 });
 
