@@ -114,6 +114,15 @@ describe('generation lifecycle on the reference world (a real HTTP server on loo
     expect(record.usage!.images).toBeLessThan(64);
   });
 
+  it('reports a negative prompt the backend cannot honour as a warning, not silently', async () => {
+    // Act
+    const response = await post({ prompt: 'a photo of a red apple', negative_prompt: 'blurry', seed: 9, search: { budget: 2 }, width: 128, height: 128 });
+    const record = (await response.json()) as GenerationRecord;
+    // Assess
+    expect(response.status).toBe(200);
+    expect(record.warnings.some((warning) => warning.includes('does not support negativePrompt'))).toBe(true);
+  });
+
   it('never stores a link to the Host header of a request', async () => {
     // Act
     const body = JSON.stringify({ prompt: 'a photo of a red apple', seed: 6, search: { budget: 2 }, width: 128, height: 128 });

@@ -83,6 +83,7 @@ describe('runOpt2i', () => {
     expect(chatModel.calls).toHaveLength(1);
     expect(result.finalPrompt).toBe('dog');
     expect(result.trace.find((entry) => entry.round === 1)?.note).toContain('no improvement');
+    expect(result.warnings).toContain('opt2i ran 1 of 5 rounds: round 1 did not improve the best prompt');
   });
 
   it('keeps the best prompt so far when the reviser fails', async () => {

@@ -49,6 +49,8 @@ describe('bestOfN', () => {
     // Assess
     expect(result.usage.images).toBe(4);
     expect(result.truncated).toBe(false);
+    expect(result.trace.at(-1)?.note).toContain('threshold 0.75 reached by c000');
+    expect(result.warnings.some((warning) => warning.includes('threshold 0.75 reached'))).toBe(true);
   });
 
   it('spends the whole budget when the threshold is never reached', async () => {
