@@ -38,3 +38,27 @@ export function generationCancelKey(tenant: string, id: string): string {
 export function instanceKey(instanceId: string): string {
   return `instances/${instanceId}.json`;
 }
+
+/**
+ * Key of one feedback batch: `feedback/tenant=<t>/dt=<yyyy-mm-dd>/hour=<hh>/<batch id>.ndjson`, Hive-style
+ * partitions (by the server's receive time) that Athena and DuckDB read as columns.
+ */
+export function feedbackBatchKey(tenant: string, receivedAt: Date, batchId: string): string {
+  const iso = receivedAt.toISOString();
+  return `feedback/tenant=${tenant}/dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/${batchId}.ndjson`;
+}
+
+/** Prefix of a tenant's feedback. */
+export function feedbackPrefix(tenant: string): string {
+  return `feedback/tenant=${tenant}/`;
+}
+
+/** Key of an erasure tombstone: `erasures/tenant=<t>/<erasure id>.json`. */
+export function erasureKey(tenant: string, erasureId: string): string {
+  return `erasures/tenant=${tenant}/${erasureId}.json`;
+}
+
+/** Prefix of a tenant's generations (`generations/<tenant>/`). */
+export function generationsPrefix(tenant: string): string {
+  return `generations/${tenant}/`;
+}
