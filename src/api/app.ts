@@ -6,6 +6,10 @@ import { MethodNotAllowedError, NotFoundError, ServiceUnavailableError } from '.
 import { silentLogger } from './logger.js';
 import { requestIds, requestLogger } from './middleware/index.js';
 import { buildOpenApiDocument } from './openapi-document.js';
+import { IdempotencyStore } from './idempotency/idempotency-store.js';
+import { idempotency } from './middleware/index.js';
+import { mountErasureRoutes } from './routes/erasures.js';
+import { mountFeedbackRoutes } from './routes/feedback.js';
 import { mountGenerationRoutes } from './routes/generations.js';
 
 /** What `Retry-After` a not-ready or draining instance suggests. */
@@ -41,7 +45,11 @@ export function createApp(injected: AppDeps): Hono {
       default_rewards: defaultRewardsOf(deps),
     });
   });
-  const supervisor = mountGenerationRoutes(app, deps);
+  const idempotencyStore = new IdempotencyStore(deps.store, { ttlSeconds: deps.idempotencyTtlSeconds ?? 86_400, inProgressTtlSeconds: 600 }, deps.now);
+  const idempotent = idempotency({ store: idempotencyStore, tenant: deps.tenant ?? 'default', maxBodyBytes: deps.maxBodyBytes ?? 256 * 1024 });
+  const supervisor = mountGenerationRoutes(app, deps, idempotent);
+  mountFeedbackRoutes(app, deps, idempotent);
+  mountErasureRoutes(app, deps);
   app.get('/readyz', async (c) => {
     // Not ready while draining (shutdown) or while storage fails the probe; /healthz stays a cheap liveness check.
     if (supervisor.draining) throw new ServiceUnavailableError('shutting_down', 'this instance is shutting down; send requests to another one', READY_RETRY_AFTER_SECONDS);

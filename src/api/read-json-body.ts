@@ -13,14 +13,7 @@ export async function readJsonBody<TSchema extends z.ZodType>(c: Context, schema
   if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType)) {
     throw new MalformedRequestError(`send the body as JSON with "content-type: application/json" (got "${contentType || 'none'}")`);
   }
-  const limit = bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new PayloadTooLargeError(maxBytes);
-    },
-  });
-  await limit(c, async () => undefined);
-  const text = await c.req.text();
+  const text = await readBodyText(c, maxBytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -36,4 +29,25 @@ export async function readJsonBody<TSchema extends z.ZodType>(c: Context, schema
     throw new ValidationFailedError(invalidParams.map((param) => `${param.name}: ${param.reason}`).join('; '), invalidParams);
   }
   return parsed.data;
+}
+
+const bodyTexts = new WeakMap<object, Promise<string>>();
+
+/**
+ * The request body as text, read once per request under the size limit (413 `PayloadTooLargeError` past
+ * `maxBytes`): middleware that needs the raw bytes (idempotency hashes them) and the route share one read.
+ */
+export function readBodyText(c: Context, maxBytes: number): Promise<string> {
+  let text = bodyTexts.get(c.req);
+  if (!text) {
+    const limit = bodyLimit({
+      maxSize: maxBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(maxBytes);
+      },
+    });
+    text = limit(c, async () => undefined).then(() => c.req.text());
+    bodyTexts.set(c.req, text);
+  }
+  return text;
 }

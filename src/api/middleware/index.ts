@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 
+export { idempotency, IDEMPOTENCY_KEY_HEADER, IdempotencyInProgressError, IdempotencyKeyReusedError, type IdempotencyOptions } from './idempotency.js';
 export { requestIds, REQUEST_ID_HEADER } from './request-ids.js';
 export { requestLogger, type RequestLoggerOptions } from './request-logger.js';
 

@@ -1,4 +1,4 @@
-import type { Context, Hono } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { StopReason } from '../../engine/generation-plan.js';
 import type { GenerationEventEntry } from '../../records/generation-event-log.js';
@@ -27,7 +27,7 @@ const CANCEL_WAIT_MS = 30_000;
 const FOLLOW_LIMIT_MS = 15 * 60_000;
 
 /** Mounts the generation endpoints on the app. */
-export function mountGenerationRoutes(app: Hono, deps: AppDeps): GenerationSupervisor {
+export function mountGenerationRoutes(app: Hono, deps: AppDeps, idempotent: MiddlewareHandler = async (_c, next) => next()): GenerationSupervisor {
   const store = new GenerationStore<GenerationRecord>(deps.store, deps.tenant ?? 'default');
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? silentLogger;
@@ -98,7 +98,7 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps): GenerationSuper
     return observe(stored);
   }
 
-  app.post('/v1/generations', async (c) => {
+  app.post('/v1/generations', idempotent, async (c) => {
     const request = await readJsonBody(c, generationRequestSchema, deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     const plan = toGenerationPlan(request, planContext);
     supervisor.reserve();
@@ -157,6 +157,19 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps): GenerationSuper
         current = await observe(reloaded);
       }
     });
+  });
+
+  app.delete('/v1/generations/:id', async (c) => {
+    const id = c.req.param('id');
+    const live = supervisor.get(id);
+    if (live) {
+      // a running generation is stopped first, so no image is written after the delete
+      live.stop('cancelled');
+      await live.done;
+    }
+    const stored = await loadOr404(id);
+    await store.deleteGeneration(stored.record.id);
+    return c.body(null, 204);
   });
 
   app.post('/v1/generations/:id/cancel', async (c) => {
