@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { cancelGenerationRoute, createGenerationRoute, getCandidateImageRoute, getGenerationEventsRoute, getGenerationRoute } from './routes/generation-routes.js';
+import { postErasureRoute, postFeedbackRoute } from './routes/feedback-routes.js';
+import { cancelGenerationRoute, createGenerationRoute, deleteGenerationRoute, getCandidateImageRoute, getGenerationEventsRoute, getGenerationRoute } from './routes/generation-routes.js';
 import { healthRoute, listModelsRoute, openApiRoute, readinessRoute } from './routes/service-routes.js';
 
 /** The API's version, as `info.version` of the OpenAPI document. */
@@ -8,7 +9,20 @@ export const API_VERSION = '0.1.0';
 /** The OpenAPI 3.1 document, built from the zod route schemas (the source of `openapi.yaml`). */
 export function buildOpenApiDocument(): Record<string, unknown> {
   const registry = new OpenAPIHono();
-  for (const route of [createGenerationRoute, getGenerationRoute, getGenerationEventsRoute, cancelGenerationRoute, getCandidateImageRoute, listModelsRoute, healthRoute, readinessRoute, openApiRoute]) {
+  for (const route of [
+    createGenerationRoute,
+    getGenerationRoute,
+    deleteGenerationRoute,
+    getGenerationEventsRoute,
+    cancelGenerationRoute,
+    getCandidateImageRoute,
+    postFeedbackRoute,
+    postErasureRoute,
+    listModelsRoute,
+    healthRoute,
+    readinessRoute,
+    openApiRoute,
+  ]) {
     registry.openAPIRegistry.registerPath(route);
   }
   return registry.getOpenAPI31Document({

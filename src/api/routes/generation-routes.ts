@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { generationRecordSchema, problemSchema } from '../schemas/generation-record.js';
 import { generationRequestSchema } from '../schemas/generation-request.js';
+import { idempotencyKeyHeader } from './feedback-routes.js';
 
 const problemResponse = (description: string) => ({
   description,
@@ -20,7 +21,7 @@ export const createGenerationRoute = createRoute({
     'Optimizes the prompt, searches initial noises under the budget, scores every candidate with the reward models and answers the generation record with the best image.',
   request: {
     body: { required: true, content: { 'application/json': { schema: generationRequestSchema } } },
-    headers: z.object({
+    headers: idempotencyKeyHeader.extend({
       Accept: z.string().optional().openapi({
         param: { name: 'Accept', in: 'header' },
         description: '`text/event-stream` streams progress as server-sent events instead of waiting for the record.',
@@ -52,6 +53,7 @@ export const createGenerationRoute = createRoute({
     400: problemResponse('The body is not JSON.'),
     413: problemResponse('The body is too large.'),
     422: problemResponse('The request breaks the schema or a limit; `invalid_params` says which field.'),
+    409: problemResponse('`idempotency_in_progress`: a request with this Idempotency-Key is still running.'),
     502: problemResponse('Every candidate failed at the inference backend (the failed record is kept; `detail` names it).'),
     503: problemResponse('`overloaded`: the queue is full, or `shutting_down`; retry after `Retry-After` seconds. `interrupted`: the process stopped before the generation finished (the record is kept). Nothing is written for a refused request.'),
     504: problemResponse('`deadline_exceeded`: the deadline left no time for a single image (the failed record is kept; `detail` names it).'),
@@ -83,6 +85,19 @@ export const getGenerationEventsRoute = createRoute({
   },
   responses: {
     200: { description: 'The event stream.', content: { 'text/event-stream': { schema: z.string().openapi({ description: 'Server-sent events (see the description).' }) } } },
+    404: problemResponse('No such generation.'),
+  },
+});
+
+/** `DELETE /v1/generations/{id}`. */
+export const deleteGenerationRoute = createRoute({
+  method: 'delete',
+  path: '/v1/generations/{id}',
+  summary: 'Delete a generation',
+  description: 'Removes the record and every image of the generation (a running one is cancelled first).',
+  request: { params: idParams },
+  responses: {
+    204: { description: 'Deleted.' },
     404: problemResponse('No such generation.'),
   },
 });
