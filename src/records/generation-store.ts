@@ -71,6 +71,14 @@ export class GenerationStore<TRecord extends { readonly id: string }> {
     return ids;
   }
 
+  /** Deletes a generation: its images and markers first, the record last (a half-done delete is retried from the record). */
+  async deleteGeneration(id: string): Promise<void> {
+    const prefix = generationPrefix(this.tenant, id);
+    const record = generationRecordKey(this.tenant, id);
+    for (const key of await this.store.list(prefix)) if (key !== record) await this.store.delete(key);
+    await this.store.delete(record);
+  }
+
   /** Asks the process running a generation to cancel it (a marker its owner polls; idempotent). */
   async requestCancel(id: string, requestedAt: string): Promise<void> {
     const body = encoder.encode(`${JSON.stringify({ requested_at: requestedAt })}\n`);
