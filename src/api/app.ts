@@ -6,6 +6,8 @@ import { MethodNotAllowedError, NotFoundError, ServiceUnavailableError } from '.
 import { silentLogger } from './logger.js';
 import { requestIds, requestLogger } from './middleware/index.js';
 import { buildOpenApiDocument } from './openapi-document.js';
+import { InstanceLiveness } from '../records/instance-liveness.js';
+import { newUuidV7 } from '../records/uuid-v7.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
 import { idempotency } from './middleware/index.js';
 import { mountErasureRoutes } from './routes/erasures.js';
@@ -45,9 +47,11 @@ export function createApp(injected: AppDeps): Hono {
       default_rewards: defaultRewardsOf(deps),
     });
   });
-  const idempotencyStore = new IdempotencyStore(deps.store, { ttlSeconds: deps.idempotencyTtlSeconds ?? 86_400, inProgressTtlSeconds: 600 }, deps.now);
+  const now = deps.now ?? Date.now;
+  const liveness = new InstanceLiveness(deps.store, newUuidV7(now()), deps.heartbeatMs ?? 5_000, deps.processInfo ?? {}, now);
+  const idempotencyStore = new IdempotencyStore(deps.store, { ttlSeconds: deps.idempotencyTtlSeconds ?? 86_400, inProgressTtlSeconds: 600 }, { now, liveness });
   const idempotent = idempotency({ store: idempotencyStore, tenant: deps.tenant ?? 'default', maxBodyBytes: deps.maxBodyBytes ?? 256 * 1024 });
-  const supervisor = mountGenerationRoutes(app, deps, idempotent);
+  const supervisor = mountGenerationRoutes(app, deps, { idempotent, liveness });
   mountFeedbackRoutes(app, deps, idempotent);
   mountErasureRoutes(app, deps);
   app.get('/readyz', async (c) => {

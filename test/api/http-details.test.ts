@@ -61,7 +61,7 @@ describe('createApp HTTP details', () => {
       ['DELETE', '/v1/models', 'GET, HEAD'],
       ['PUT', '/v1/generations', 'POST'],
       ['POST', '/healthz', 'GET, HEAD'],
-      ['PATCH', '/v1/generations/0193b6e8-8f1a-7c3e-9d4b-2f6a8e1c5b7d', 'GET, HEAD'],
+      ['PATCH', '/v1/generations/0193b6e8-8f1a-7c3e-9d4b-2f6a8e1c5b7d', 'GET, HEAD, DELETE'],
       ['POST', '/v1/generations/0193b6e8-8f1a-7c3e-9d4b-2f6a8e1c5b7d/candidates/c000', 'GET, HEAD'],
     ])('answers %s %s with problem+json and Allow: %s', async (method, path, allow) => {
       // Prepare

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../../ports/blob-store.js';
 import { BlobAlreadyExistsError } from '../../ports/errors.js';
+import type { InstanceLiveness, InstanceRef } from '../../records/instance-liveness.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -21,6 +22,8 @@ export interface IdempotencyRecord {
   /** After this the key is forgotten and may be used again. */
   readonly expires_at: string;
   readonly response?: StoredResponse;
+  /** While in progress: the process instance running the first request (a dead owner frees the key at once). */
+  readonly owner?: InstanceRef;
 }
 
 /** How long keys live (Stripe and the IETF draft suggest 24 h) and how long an unfinished first request holds its key. */
@@ -47,11 +50,17 @@ export class IdempotencyStore {
   private readonly waiters = new Map<string, Promise<void>>();
   private readonly wake = new Map<string, () => void>();
 
+  private readonly now: () => number;
+  private readonly liveness: InstanceLiveness | undefined;
+
   constructor(
     private readonly store: BlobStore,
     private readonly policy: IdempotencyPolicy,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: { readonly now?: () => number; readonly liveness?: InstanceLiveness } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.liveness = options.liveness;
+  }
 
   /** SHA-256 of a request's method, path and body. */
   static requestHash(method: string, path: string, body: string): string {
@@ -68,8 +77,10 @@ export class IdempotencyStore {
         request_hash: requestHash,
         created_at: new Date(nowMs).toISOString(),
         expires_at: new Date(nowMs + this.policy.inProgressTtlSeconds * 1000).toISOString(),
+        ...(this.liveness ? { owner: this.liveness.self } : {}),
       };
       try {
+        await this.liveness?.start();
         await this.store.put(blobKey, encode(record), { contentType: 'application/json', createOnly: true });
         this.waiters.set(blobKey, new Promise((resolve) => this.wake.set(blobKey, resolve)));
         return { kind: 'started' };
@@ -78,7 +89,7 @@ export class IdempotencyStore {
       }
       const existing = await this.read(blobKey);
       if (!existing) continue;
-      if (Date.parse(existing.expires_at) <= this.now()) {
+      if (Date.parse(existing.expires_at) <= this.now() || (await this.ownerGone(existing))) {
         await this.store.delete(blobKey);
         continue;
       }
@@ -131,9 +142,16 @@ export class IdempotencyStore {
     }
     while (this.now() < deadline) {
       const record = await this.read(blobKey);
-      if (!record || record.status === 'completed') return;
+      if (!record || record.status === 'completed' || (await this.ownerGone(record))) return;
       await sleep(pollMs);
     }
+  }
+
+  /** Whether an unfinished claim belongs to a process that is gone (crashed or stopped). */
+  private async ownerGone(record: IdempotencyRecord): Promise<boolean> {
+    if (record.status !== 'in_progress' || !record.owner || !this.liveness) return false;
+    if (record.owner.instance === this.liveness.self.instance) return false;
+    return !(await this.liveness.isAlive(record.owner));
   }
 
   private release(blobKey: string): void {

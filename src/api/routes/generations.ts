@@ -26,15 +26,24 @@ const CANCEL_WAIT_MS = 30_000;
 /** How long an events stream follows a generation another process runs. */
 const FOLLOW_LIMIT_MS = 15 * 60_000;
 
+/** What the generation routes share with the rest of the app. */
+export interface GenerationRouteOptions {
+  /** The idempotency middleware of POST /v1/generations. */
+  readonly idempotent?: MiddlewareHandler;
+  /** This process's liveness (createApp makes one per app). */
+  readonly liveness?: InstanceLiveness;
+}
+
 /** Mounts the generation endpoints on the app. */
-export function mountGenerationRoutes(app: Hono, deps: AppDeps, idempotent: MiddlewareHandler = async (_c, next) => next()): GenerationSupervisor {
+export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: GenerationRouteOptions = {}): GenerationSupervisor {
+  const idempotent: MiddlewareHandler = options.idempotent ?? (async (_c, next) => next());
   const store = new GenerationStore<GenerationRecord>(deps.store, deps.tenant ?? 'default');
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? silentLogger;
   const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const baseUrl = deps.publicUrl ?? '';
   const supervisor = deps.supervisor ?? new GenerationSupervisor({ maxRunning: deps.maxRunning ?? 4, maxQueued: deps.maxQueued ?? 64, logger });
-  const liveness = new InstanceLiveness(deps.store, newUuidV7(now()), heartbeatMs, deps.processInfo ?? {}, now);
+  const liveness = options.liveness ?? new InstanceLiveness(deps.store, newUuidV7(now()), heartbeatMs, deps.processInfo ?? {}, now);
   supervisor.onShutdown(() => liveness.stop(true));
   liveness.onTick(() => {
     for (const live of supervisor.liveGenerations()) {
