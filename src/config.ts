@@ -8,7 +8,17 @@ const envSchema = z.object({
   DIFFALIGN_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   DIFFALIGN_DATA_DIR: z.string().min(1).default('./data'),
   DIFFALIGN_BACKEND: z.enum(['reference']).default('reference'),
-  DIFFALIGN_STORAGE: z.enum(['fs']).default('fs'),
+  DIFFALIGN_STORAGE: z.enum(['fs', 's3']).default('fs'),
+  DIFFALIGN_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3 to 63 lowercase letters, digits, dots and dashes')
+    .optional(),
+  DIFFALIGN_S3_PREFIX: z
+    .string()
+    .refine((prefix) => !prefix.startsWith('/') && !prefix.split('/').includes('..'), 'a relative key prefix (no leading /, no ..)')
+    .default(''),
+  DIFFALIGN_S3_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().min(1).optional(),
   DIFFALIGN_PUBLIC_URL: z.url().optional(),
   DIFFALIGN_TENANT: z
     .string()
@@ -21,7 +31,42 @@ const envSchema = z.object({
   DIFFALIGN_MAX_QUEUED: z.coerce.number().int().min(0).max(100_000).default(64),
   DIFFALIGN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   DIFFALIGN_REFERENCE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+}).superRefine((values, context) => {
+  if (values.DIFFALIGN_STORAGE === 's3' && values.DIFFALIGN_S3_BUCKET === undefined) {
+    context.addIssue({ code: 'custom', path: ['DIFFALIGN_S3_BUCKET'], message: 'required when DIFFALIGN_STORAGE=s3' });
+  }
 });
+
+/**
+ * Credentials s3rver accepts (its one account; it does not check signatures). Used for an S3-compatible
+ * endpoint (`DIFFALIGN_S3_ENDPOINT`, as `npm run s3` serves) when the environment names no AWS credentials,
+ * so a local S3 works with nothing else set; real S3 never gets them.
+ */
+export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** Where the S3 store keeps its objects (`DIFFALIGN_STORAGE=s3`). */
+export interface S3Config {
+  readonly bucket: string;
+  /** Prefix of every key (`''`: the bucket root). */
+  readonly prefix: string;
+  /** Default: the SDK's own resolution (AWS_REGION, profile); `us-east-1` with an endpoint. */
+  readonly region: string | undefined;
+  /** An S3-compatible server; path-style addressing. */
+  readonly endpoint: string | undefined;
+  /** Static credentials for a local endpoint (see LOCAL_S3_CREDENTIALS); otherwise the SDK's default chain. */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+}
+
+/**
+ * Whether the environment names AWS credentials for the SDK's default chain: keys, a profile, a web
+ * identity token (EKS, GitHub OIDC) or a container credentials endpoint (ECS, Lambda SnapStart). Shared
+ * files (~/.aws) without AWS_PROFILE are not looked at.
+ */
+export function hasAwsCredentials(env: Record<string, string | undefined>): boolean {
+  return ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'].some(
+    (name) => (env[name] ?? '') !== '',
+  );
+}
 
 /** Parsed configuration of a diffalign runtime. */
 export interface Config {
@@ -30,7 +75,10 @@ export interface Config {
   /** Absolute directory of the local filesystem store. */
   readonly dataDir: string;
   readonly backend: 'reference';
-  readonly storage: 'fs';
+  /** Blob store: the local directory `dataDir`, or an S3 bucket (`s3`). */
+  readonly storage: 'fs' | 's3';
+  /** Present when `storage` is `s3`. */
+  readonly s3: S3Config | undefined;
   /** Base URL image links point at; when absent, the request's own origin. */
   readonly publicUrl: string | undefined;
   readonly tenant: string;
@@ -69,6 +117,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: resolve(cwd, values.DIFFALIGN_DATA_DIR),
     backend: values.DIFFALIGN_BACKEND,
     storage: values.DIFFALIGN_STORAGE,
+    s3:
+      values.DIFFALIGN_STORAGE === 's3'
+        ? {
+            bucket: values.DIFFALIGN_S3_BUCKET!,
+            prefix: values.DIFFALIGN_S3_PREFIX,
+            region: values.AWS_REGION ?? (values.DIFFALIGN_S3_ENDPOINT ? 'us-east-1' : undefined),
+            endpoint: values.DIFFALIGN_S3_ENDPOINT,
+            credentials: values.DIFFALIGN_S3_ENDPOINT && !hasAwsCredentials(env) ? LOCAL_S3_CREDENTIALS : undefined,
+          }
+        : undefined,
     publicUrl: values.DIFFALIGN_PUBLIC_URL?.replace(/\/+$/, ''),
     tenant: values.DIFFALIGN_TENANT,
     maxBodyBytes: values.DIFFALIGN_MAX_BODY_BYTES,
@@ -87,7 +145,11 @@ export const CONFIG_DOCS: readonly (readonly [string, string, string])[] = [
   ['DIFFALIGN_PORT', '8787', 'port of the local server'],
   ['DIFFALIGN_DATA_DIR', './data', 'directory of the local blob store (generations, feedback, idempotency)'],
   ['DIFFALIGN_BACKEND', 'reference', 'inference backend: `reference` (in-process, CPU, no weights)'],
-  ['DIFFALIGN_STORAGE', 'fs', 'blob store: `fs` (local directory)'],
+  ['DIFFALIGN_STORAGE', 'fs', 'blob store: `fs` (the local directory DIFFALIGN_DATA_DIR) or `s3` (a bucket)'],
+  ['DIFFALIGN_S3_BUCKET', '(none)', 'bucket of the `s3` store; required with DIFFALIGN_STORAGE=s3'],
+  ['DIFFALIGN_S3_PREFIX', "''", 'key prefix inside the bucket (e.g. `diffalign/`)'],
+  ['DIFFALIGN_S3_ENDPOINT', '(AWS)', 'an S3-compatible server (`npm run s3`: http://127.0.0.1:4568, MinIO); path-style; without AWS credentials in the environment, s3rver\'s S3RVER/S3RVER are used'],
+  ['AWS_REGION', '(SDK default; us-east-1 with an endpoint)', 'region of the bucket'],
   ['DIFFALIGN_PUBLIC_URL', '(request origin)', 'base URL used in image links of records'],
   ['DIFFALIGN_TENANT', 'default', 'tenant the records are filed under (until auth assigns one per key)'],
   ['DIFFALIGN_MAX_BODY_BYTES', '262144', 'largest request body accepted (413 above it)'],

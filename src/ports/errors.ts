@@ -47,6 +47,18 @@ export class BlobAlreadyExistsError extends DiffalignError {
   }
 }
 
+/** A conditional replace (`ifMatch`, S3 `If-Match`) found another ETag stored, or no object at all. */
+export class BlobPreconditionFailedError extends DiffalignError {
+  readonly key: string;
+  /** The ETag the caller expected. */
+  readonly expectedEtag: string;
+  constructor(key: string, expectedEtag: string, options?: { cause?: unknown }) {
+    super('blob_precondition_failed', `blob ${key} is not at etag ${expectedEtag} (changed or missing)`, options);
+    this.key = key;
+    this.expectedEtag = expectedEtag;
+  }
+}
+
 /** A blob key is malformed (absolute, escapes the store, empty segment). */
 export class InvalidBlobKeyError extends DiffalignError {
   readonly key: string;

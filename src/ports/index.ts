@@ -1,10 +1,11 @@
-export type { Blob, BlobStore, PutOptions } from './blob-store.js';
+export type { Blob, BlobInfo, BlobStore, ListPage, ListPageOptions, PresignOptions, PutOptions } from './blob-store.js';
 export type { Candidate, CandidatePhase, Scores } from './candidate.js';
 export type { ChatMessage, ChatModelV1, ChatOptions, ChatResult } from './chat-model.js';
 export {
   AbortedError,
   BackendCallError,
   BlobAlreadyExistsError,
+  BlobPreconditionFailedError,
   DiffalignError,
   InvalidBlobKeyError,
   UnknownModelError,

@@ -1,6 +1,6 @@
 import { createReferenceWorld, REFERENCE_SCORER_CALIBRATION } from '../adapters/reference/index.js';
 import { hostname } from 'node:os';
-import { FsBlobStore, processIsAlive } from '../adapters/storage/index.js';
+import { createBlobStore, FsBlobStore, processIsAlive } from '../adapters/storage/index.js';
 import type { AppDeps } from '../api/app-deps.js';
 import type { Config } from '../config.js';
 import type { ScorerEntry } from '../engine/generation-plan.js';
@@ -18,7 +18,10 @@ export interface WiredDependencies extends AppDeps {
 /** Wires the adapters a configuration names into the app's dependencies (the only place adapters meet the app). */
 export function createDependencies(config: Config, extras: Pick<AppDeps, 'waitUntil' | 'logger' | 'supervisor' | 'checkReady'> = {}): WiredDependencies {
   const world = createReferenceWorld(config.referenceThreads === undefined ? {} : { threads: config.referenceThreads });
-  const store = new FsBlobStore(config.dataDir);
+  const store =
+    config.storage === 's3' && config.s3
+      ? createBlobStore({ storage: 's3', ...config.s3 })
+      : createBlobStore({ storage: 'fs', root: config.dataDir });
   const scorers: Record<string, ScorerEntry> = {};
   for (const scorer of world.scorers) {
     scorers[scorer.modelId] = { scorer, calibration: REFERENCE_SCORER_CALIBRATION[scorer.modelId] ?? { mean: 0, std: 1 } };
@@ -40,6 +43,8 @@ export function createDependencies(config: Config, extras: Pick<AppDeps, 'waitUn
     ...extras,
     warmUp: () => world.warmUp(),
     close: () => world.close(),
-    recover: () => store.removeAbandonedTempFiles(),
+    // S3 writes are atomic on the server: a crashed writer leaves nothing to sweep
+    recover: () => (store instanceof FsBlobStore ? store.removeAbandonedTempFiles() : Promise.resolve(0)),
   };
 }
+

@@ -41,7 +41,11 @@ async function main(): Promise<void> {
   try {
     await probeStore(deps.store);
   } catch (error) {
-    exitMisconfigured(`data directory ${config.dataDir} is not usable: ${(error as Error).message}; set DIFFALIGN_DATA_DIR to a writable directory`);
+    exitMisconfigured(
+      config.s3
+        ? `bucket ${storageLocation(config)} is not usable: ${(error as Error).message}; check DIFFALIGN_S3_BUCKET, DIFFALIGN_S3_ENDPOINT and the AWS credentials`
+        : `data directory ${config.dataDir} is not usable: ${(error as Error).message}; set DIFFALIGN_DATA_DIR to a writable directory`,
+    );
   }
   const removed = await wired.recover();
   if (removed > 0) logger.info({ removed }, 'removed temp files left by writers that crashed');
@@ -152,7 +156,7 @@ function announceListening(server: Server, config: Config, logger: ReturnType<ty
   const announcer = logger.isLevelEnabled('info') ? logger : createLogger({ logLevel: 'info' });
   announcer.info(
     { url, backend: config.backend, storage: config.storage, data_dir: config.dataDir },
-    `diffalign listening on ${url} (backend ${config.backend}, storage ${config.storage} at ${config.dataDir})`,
+    `diffalign listening on ${url} (backend ${config.backend}, storage ${config.storage} at ${storageLocation(config)})`,
   );
 }
 
@@ -251,3 +255,8 @@ main().catch((error: unknown) => {
   process.stderr.write(`diffalign failed to start: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });
+
+/** Where the configured store keeps its data, for messages: the data dir, or `s3://bucket/prefix`. */
+function storageLocation(config: Config): string {
+  return config.s3 ? `s3://${config.s3.bucket}/${config.s3.prefix}${config.s3.endpoint ? ` via ${config.s3.endpoint}` : ''}` : config.dataDir;
+}

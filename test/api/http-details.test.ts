@@ -272,6 +272,8 @@ describe('createApp HTTP details', () => {
       const broken: BlobStore = {
         provider: 'broken',
         get: async () => null,
+        head: async () => null,
+        listPage: async () => ({ keys: [] }),
         put: async () => {
           throw new Error('EACCES: permission denied');
         },
@@ -311,6 +313,8 @@ describe('probeStore', () => {
     const hanging: BlobStore = {
       provider: 'hanging',
       get: () => new Promise(() => undefined),
+      head: async () => null,
+      listPage: async () => ({ keys: [] }),
       put: () => new Promise(() => undefined),
       list: async () => [],
       delete: async () => undefined,

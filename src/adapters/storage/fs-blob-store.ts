@@ -1,55 +1,79 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
-import type { Blob, BlobStore, PutOptions } from '../../ports/blob-store.js';
-import { BlobAlreadyExistsError, InvalidBlobKeyError } from '../../ports/errors.js';
+import { link, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Blob, BlobInfo, BlobStore, ListPage, ListPageOptions, PutOptions } from '../../ports/blob-store.js';
+import { BackendCallError, BlobAlreadyExistsError, BlobPreconditionFailedError, InvalidBlobKeyError } from '../../ports/errors.js';
+import { blobKeySegments, listPageLimit, sameEtag } from './blob-conventions.js';
 import { contentTypeForKey } from './content-type-for-key.js';
+import { KeyedMutex } from './keyed-mutex.js';
 
 const TEMP_SUFFIX = '.tmp-';
+/** `<file>.tmp-lock` holds `<pid>-<uuid>` of the writer that owns the key (keys may not contain `.tmp-`). */
+const LOCK_SUFFIX = `${TEMP_SUFFIX}lock`;
+/** How long a writer waits for another process's lock on a key before giving up (retryable), by default. */
+const LOCK_WAIT_MS = 10_000;
+
+/** Writers of this process, across store instances: a key's lock file is only tried by the holder. */
+const processMutex = new KeyedMutex();
+/** Lock files this process holds right now; one with this pid that is not here is a previous incarnation's. */
+const heldLockFiles = new Set<string>();
 
 /**
  * BlobStore on a local directory. Writes are atomic (temp file + rename); `createOnly` publishes with
  * `link(2)`, which fails when the target exists, so two racing creators cannot both win.
- * The content type is derived from the key's extension (the layout only uses known ones).
+ *
+ * Plain puts, `ifMatch` puts and deletes of one key are serialised: in this process by a mutex, across
+ * processes by a lock file created with `O_EXCL` (`<file>.tmp-lock`, holding the owner's pid), so an
+ * `ifMatch` compare-then-rename cannot interleave with another writer. Limits: a lock whose owner died is
+ * broken by pid liveness, which is only meaningful on one host (not on a shared network filesystem), and
+ * two processes breaking the same dead lock at the same instant could, in a window of two syscalls, both
+ * proceed. The content type is derived from the key's extension (the layout only uses known ones).
  */
 export class FsBlobStore implements BlobStore {
   readonly provider = 'fs';
 
-  constructor(readonly root: string) {}
+  /** Absolute, so that every instance on one directory shares the process's per-key locks. */
+  readonly root: string;
+  private readonly lockWaitMs: number;
+
+  constructor(root: string, options: { readonly lockWaitMs?: number } = {}) {
+    this.root = resolve(root);
+    this.lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
+  }
 
   async get(key: string): Promise<Blob | null> {
-    const path = this.pathOf(key);
-    try {
-      const [body, info] = await Promise.all([readFile(path), stat(path)]);
-      return { body: new Uint8Array(body), contentType: contentTypeForKey(key), etag: etagOf(body), lastModified: info.mtime };
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+    const read = await this.readWithInfo(key);
+    return read && { body: read.body, contentType: read.info.contentType, etag: read.info.etag, lastModified: read.info.lastModified };
+  }
+
+  /** Reads the body too: the ETag is a hash of it (no metadata is stored next to the file). */
+  async head(key: string): Promise<BlobInfo | null> {
+    return (await this.readWithInfo(key))?.info ?? null;
   }
 
   async put(key: string, body: Uint8Array, options: PutOptions): Promise<{ etag: string }> {
+    if (options.createOnly && options.ifMatch !== undefined) throw new TypeError('put: createOnly and ifMatch exclude each other');
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    // the writer's pid is in the name, so a restart can tell a crashed writer's leftovers from live writes
-    const temp = `${path}${TEMP_SUFFIX}${process.pid}-${randomUUID()}`;
-    await writeFile(temp, body, { flag: 'wx' });
-    try {
-      if (options.createOnly) {
+    if (options.createOnly) {
+      await this.publish(path, body, async (temp) => {
         try {
           await link(temp, path);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new BlobAlreadyExistsError(key, { cause: error });
           throw error;
-        } finally {
-          await unlink(temp).catch(() => undefined);
         }
-      } else {
-        await rename(temp, path);
-      }
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
+      });
+    } else {
+      const expected = options.ifMatch;
+      await this.withKeyLock(path, async () => {
+        if (expected !== undefined) {
+          const current = await readFile(path).catch(nullIfNotFound);
+          if (current === null || !sameEtag(etagOf(current), expected)) throw new BlobPreconditionFailedError(key, expected);
+        }
+        await this.publish(path, body, (temp) => rename(temp, path));
+      });
     }
     return { etag: etagOf(body) };
   }
@@ -77,9 +101,29 @@ export class FsBlobStore implements BlobStore {
     return keys.sort();
   }
 
+  /** The cursor is the last key of the page; each page walks the prefix again (fine for a local directory). */
+  async listPage(prefix: string, options: ListPageOptions = {}): Promise<ListPage> {
+    const limit = listPageLimit(options.limit);
+    const after = options.cursor;
+    const keys = await this.list(prefix);
+    const rest = after === undefined ? keys : keys.filter((key) => key > after);
+    const page = rest.slice(0, limit);
+    return rest.length > limit ? { keys: page, cursor: page[page.length - 1]! } : { keys: page };
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    try {
+      await this.withKeyLock(path, () => rm(path, { force: true }));
+    } catch (error) {
+      // no directory (or a file where one would be), so no lock file could be created: no key there either
+      if (!isNotFound(error) && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+    }
+  }
+
   /**
-   * Removes temporary files that writers which are no longer running left behind (a crash between
-   * writing and renaming); returns how many. Temp files of live processes (this one included) are kept.
+   * Removes temporary files and key locks that writers which are no longer running left behind (a crash
+   * between writing and renaming); returns how many. Those of live processes (this one included) are kept.
    */
   async removeAbandonedTempFiles(isProcessAlive: (pid: number) => boolean = processIsAlive): Promise<number> {
     let removed = 0;
@@ -93,29 +137,104 @@ export class FsBlobStore implements BlobStore {
     for (const entry of entries) {
       const at = entry.name.indexOf(TEMP_SUFFIX);
       if (!entry.isFile() || at === -1) continue;
-      const pid = Number.parseInt(entry.name.slice(at + TEMP_SUFFIX.length), 10);
-      if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) continue;
-      await rm(join(entry.parentPath, entry.name), { force: true });
+      const path = join(entry.parentPath, entry.name);
+      if (entry.name.endsWith(LOCK_SUFFIX)) {
+        const holder = await readFile(path, 'utf8').catch(nullIfNotFound);
+        if (holder === null || !lockIsAbandoned(path, holder, isProcessAlive)) continue;
+      } else {
+        const pid = Number.parseInt(entry.name.slice(at + TEMP_SUFFIX.length), 10);
+        if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) continue;
+      }
+      await rm(path, { force: true });
       removed += 1;
     }
     return removed;
   }
 
-  async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+  /** Body and metadata read through one file handle, so they describe the same version. */
+  private async readWithInfo(key: string): Promise<{ body: Uint8Array; info: BlobInfo } | null> {
+    const path = this.pathOf(key);
+    const handle = await open(path, 'r').catch(nullIfNotFound);
+    if (handle === null) return null;
+    try {
+      const [body, stats] = await Promise.all([handle.readFile(), handle.stat()]);
+      return {
+        body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+        info: { etag: etagOf(body), contentType: contentTypeForKey(key), size: body.byteLength, lastModified: stats.mtime },
+      };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Writes `body` to a temp file next to `path` and hands it to `publishTemp`; the temp file never stays. */
+  private async publish(path: string, body: Uint8Array, publishTemp: (temp: string) => Promise<void>): Promise<void> {
+    // the writer's pid is in the name, so a restart can tell a crashed writer's leftovers from live writes
+    const temp = `${path}${TEMP_SUFFIX}${process.pid}-${randomUUID()}`;
+    await writeFile(temp, body, { flag: 'wx' });
+    try {
+      await publishTemp(temp);
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  private withKeyLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+    return processMutex.run(path, async () => {
+      const lockPath = `${path}${LOCK_SUFFIX}`;
+      const token = await acquireLockFile(lockPath, this.lockWaitMs);
+      heldLockFiles.add(lockPath);
+      try {
+        return await work();
+      } finally {
+        heldLockFiles.delete(lockPath);
+        const holder = await readFile(lockPath, 'utf8').catch(nullIfNotFound);
+        if (holder === token) await rm(lockPath, { force: true });
+      }
+    });
   }
 
   private pathOf(key: string): string {
-    const segments = key.split('/');
-    const valid =
-      key.length > 0 &&
-      key.length <= 1024 &&
-      !key.includes('\\') &&
-      !key.includes('\0') &&
-      segments.every((segment) => segment !== '' && segment !== '.' && segment !== '..' && !segment.includes(TEMP_SUFFIX));
-    if (!valid) throw new InvalidBlobKeyError(key);
+    const segments = blobKeySegments(key);
+    if (segments.some((segment) => segment.includes(TEMP_SUFFIX))) throw new InvalidBlobKeyError(key);
     return join(this.root, ...segments.map((segment) => segment.split(sep).join('_')));
   }
+}
+
+/** Creates the lock file exclusively, waiting while a live writer holds it and breaking it when its owner died. */
+async function acquireLockFile(lockPath: string, waitMs: number): Promise<string> {
+  const token = `${process.pid}-${randomUUID()}`;
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await writeFile(lockPath, token, { flag: 'wx' });
+      return token;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = await readFile(lockPath, 'utf8').catch(nullIfNotFound);
+    if (holder === null) continue;
+    if (lockIsAbandoned(lockPath, holder, processIsAlive)) {
+      // break it only if it is still the abandoned one (not a lock another waiter took meanwhile)
+      if ((await readFile(lockPath, 'utf8').catch(nullIfNotFound)) === holder) await rm(lockPath, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new BackendCallError({ backend: 'fs', message: `${lockPath} is held by ${holder || 'a writer'} for over ${waitMs} ms`, isRetryable: true });
+    }
+    await delay(Math.min(2 ** attempt, 50));
+  }
+}
+
+/**
+ * A lock whose owner is dead, or that carries this pid without this process holding it (left by an earlier
+ * process that had the same pid, as in a restarted container). An empty one is being written: not abandoned.
+ */
+function lockIsAbandoned(lockPath: string, holder: string, isProcessAlive: (pid: number) => boolean): boolean {
+  const pid = Number.parseInt(holder, 10);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return !heldLockFiles.has(lockPath);
+  return !isProcessAlive(pid);
 }
 
 function etagOf(body: Uint8Array): string {
@@ -134,4 +253,9 @@ export function processIsAlive(pid: number): boolean {
 
 function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+function nullIfNotFound(error: unknown): null {
+  if (isNotFound(error)) return null;
+  throw error;
 }
