@@ -18,6 +18,8 @@ const envSchema = z.object({
     .refine((prefix) => !prefix.startsWith('/') && !prefix.split('/').includes('..'), 'a relative key prefix (no leading /, no ..)')
     .default(''),
   DIFFALIGN_S3_ENDPOINT: z.url().optional(),
+  DIFFALIGN_S3_PRESIGN_SECONDS: z.coerce.number().int().min(1).max(604_800).optional(),
+  DIFFALIGN_IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
   AWS_REGION: z.string().min(1).optional(),
   DIFFALIGN_PUBLIC_URL: z.url().optional(),
   DIFFALIGN_TENANT: z
@@ -79,8 +81,12 @@ export interface Config {
   readonly storage: 'fs' | 's3';
   /** Present when `storage` is `s3`. */
   readonly s3: S3Config | undefined;
-  /** Base URL image links point at; when absent, the request's own origin. */
+  /** Base URL image links point at; when absent, links are relative. */
   readonly publicUrl: string | undefined;
+  /** With S3: image requests are answered with a redirect to a presigned GET valid this long. */
+  readonly presignImageSeconds: number | undefined;
+  /** How long an Idempotency-Key is remembered. */
+  readonly idempotencyTtlSeconds: number;
   readonly tenant: string;
   readonly maxBodyBytes: number;
   /** How often a running generation re-writes its record; 4 missed beats read as `interrupted`. */
@@ -128,6 +134,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     publicUrl: values.DIFFALIGN_PUBLIC_URL?.replace(/\/+$/, ''),
+    presignImageSeconds: values.DIFFALIGN_S3_PRESIGN_SECONDS,
+    idempotencyTtlSeconds: values.DIFFALIGN_IDEMPOTENCY_TTL_SECONDS,
     tenant: values.DIFFALIGN_TENANT,
     maxBodyBytes: values.DIFFALIGN_MAX_BODY_BYTES,
     heartbeatMs: values.DIFFALIGN_HEARTBEAT_MS,
@@ -148,6 +156,8 @@ export const CONFIG_DOCS: readonly (readonly [string, string, string])[] = [
   ['DIFFALIGN_STORAGE', 'fs', 'blob store: `fs` (the local directory DIFFALIGN_DATA_DIR) or `s3` (a bucket)'],
   ['DIFFALIGN_S3_BUCKET', '(none)', 'bucket of the `s3` store; required with DIFFALIGN_STORAGE=s3'],
   ['DIFFALIGN_S3_PREFIX', "''", 'key prefix inside the bucket (e.g. `diffalign/`)'],
+  ['DIFFALIGN_S3_PRESIGN_SECONDS', '(off)', 'with S3: image requests answer 302 to a presigned GET valid this many seconds, so image bytes never pass through the API'],
+  ['DIFFALIGN_IDEMPOTENCY_TTL_SECONDS', '86400', 'how long an Idempotency-Key is remembered'],
   ['DIFFALIGN_S3_ENDPOINT', '(AWS)', 'an S3-compatible server (`npm run s3`: http://127.0.0.1:4568, MinIO); path-style; without AWS credentials in the environment, s3rver\'s S3RVER/S3RVER are used'],
   ['AWS_REGION', '(SDK default; us-east-1 with an endpoint)', 'region of the bucket'],
   ['DIFFALIGN_PUBLIC_URL', '(request origin)', 'base URL used in image links of records'],

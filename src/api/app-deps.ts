@@ -30,6 +30,8 @@ export interface AppDeps {
   readonly logger?: Logger;
   /** Admission, live generations and shutdown of this process; createApp makes one when absent. */
   readonly supervisor?: GenerationSupervisor;
+  /** When the store can presign (S3): image requests answer 302 to a presigned GET valid this long. */
+  readonly presignImageSeconds?: number;
   /** How long an Idempotency-Key is remembered (default 24 h). */
   readonly idempotencyTtlSeconds?: number;
   /** Limits of the supervisor createApp makes when none is injected (defaults 4 running, 64 queued). */

@@ -54,6 +54,11 @@ export class GenerationStore<TRecord extends { readonly id: string }> {
     await this.store.put(candidateImageKey(this.tenant, id, candidateId, mediaType), bytes, { contentType: mediaType, createOnly: true });
   }
 
+  /** Key of a candidate image on the store. */
+  imageKey(id: string, candidateId: string, mediaType = 'image/png'): string {
+    return candidateImageKey(this.tenant, id, candidateId, mediaType);
+  }
+
   /** A candidate image, or null. */
   async loadImage(id: string, candidateId: string, mediaType = 'image/png'): Promise<Blob | null> {
     return this.store.get(candidateImageKey(this.tenant, id, candidateId, mediaType));

@@ -37,6 +37,8 @@ export function createDependencies(config: Config, extras: Pick<AppDeps, 'waitUn
     maxBodyBytes: config.maxBodyBytes,
     heartbeatMs: config.heartbeatMs,
     maxRunning: config.maxRunning,
+    idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+    ...(config.presignImageSeconds !== undefined ? { presignImageSeconds: config.presignImageSeconds } : {}),
     maxQueued: config.maxQueued,
     processInfo: { pid: process.pid, host: hostname(), isProcessAlive: processIsAlive },
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

@@ -76,4 +76,29 @@ describe('node runtime on S3 (a real server process, s3rver behind the condition
     await expect(readdir(dataDir)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(server.output()).toMatch(/storage s3/);
   }, 120_000);
+
+  it('with DIFFALIGN_S3_PRESIGN_SECONDS, answers an image request with a 302 to a presigned GET that serves the bytes from the bucket', async () => {
+    // Prepare
+    await server?.stop();
+    server = await startServer({ ...env, DIFFALIGN_S3_PRESIGN_SECONDS: '300' });
+    const record = (await (
+      await fetch(`${server.baseUrl}/v1/generations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'a photo of a blue cup', search: { budget: 1 }, width: 64, height: 64 }),
+      })
+    ).json()) as GenerationRecord;
+    // Act
+    const redirect = await fetch(new URL(record.best!.url!, server.baseUrl), { redirect: 'manual' });
+    const location = redirect.headers.get('location') ?? '';
+    const image = await fetch(location);
+    // Assess
+    expect(redirect.status).toBe(302);
+    expect(location.startsWith(s3.endpoint)).toBe(true);
+    expect(new URL(location).searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(image.status).toBe(200);
+    expect(await sharp(Buffer.from(await image.arrayBuffer())).metadata()).toMatchObject({ format: 'png', width: 64 });
+    expect(JSON.stringify(record)).not.toContain('X-Amz-Signature');
+    expect((await fetch(`${server.baseUrl}/v1/generations/${record.id}/candidates/c099`, { redirect: 'manual' })).status).toBe(404);
+  }, 120_000);
 });

@@ -202,6 +202,13 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
     const id = c.req.param('id');
     const candidateId = c.req.param('candidateId');
     if (!isUuidV7(id) || !CANDIDATE_ID.test(candidateId)) throw new NotFoundError(`no image ${candidateId} in generation ${id}`);
+    if (deps.presignImageSeconds !== undefined && deps.store.presignGet) {
+      // the bytes go straight from the bucket to the client; the link is never stored (it expires)
+      const key = store.imageKey(id, candidateId);
+      if (!(await deps.store.head(key))) throw new NotFoundError(`no image ${candidateId} in generation ${id}`);
+      const url = await deps.store.presignGet(key, { expiresInSeconds: deps.presignImageSeconds });
+      return c.redirect(url, 302);
+    }
     const blob = await store.loadImage(id, candidateId);
     if (!blob) throw new NotFoundError(`no image ${candidateId} in generation ${id}`);
     return imageResponse(c, blob);

@@ -1,0 +1,330 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import PQueue from 'p-queue';
+import type { BlobStore } from '../ports/blob-store.js';
+import { candidateImageKey } from '../records/generation-layout.js';
+import { imageUid, ktoImagePath, ktoRow, preferenceRow, rankingRow } from './dataset-rows.js';
+import { HARVEST_EVENTS_TABLE } from './feedback-reader.js';
+import { sqlString } from './feedback-sql.js';
+import type { GenerationHarvest } from './generation-harvest.js';
+import { columnsLiteral, type HarvestDatabase } from './harvest-database.js';
+import type { HarvestCandidate, HarvestGeneration } from './harvest-generation.js';
+import { PAIR_SIGNALS, type PairSignal } from './harvest-rules.js';
+import type { KtoSplit } from './kto-labels.js';
+import type { ListwiseRanking } from './listwise-ranking.js';
+
+/** The files of a harvest, relative to `--out`. */
+export const OUTPUT_FILES = {
+  preferences: 'preferences.parquet',
+  rankings: 'rankings.parquet',
+  events: 'events.parquet',
+  ktoMetadata: 'kto/metadata.csv',
+  ktoPickSplit: 'kto/train_processed_v3.csv',
+  ktoImages: 'kto/images',
+} as const;
+
+/** What the writer is given: the included generations' harvests, and the generations whose events must go. */
+export interface DatasetInput {
+  readonly tenant: string;
+  readonly harvests: readonly GenerationHarvest[];
+  /** Erased or deleted generations: their events are left out of `events.parquet` too. */
+  readonly droppedGenerations: readonly string[];
+}
+
+/** Counts of what was written. */
+export interface DatasetCounts {
+  readonly preferences: number;
+  readonly preferencesBySignal: Readonly<Record<PairSignal, number>>;
+  readonly aiFeedback: number;
+  /** Pairs, labels and ranking entries left out because an image was not in the store. */
+  readonly missingImages: number;
+  readonly kto: Readonly<Record<KtoSplit, number>>;
+  readonly rankings: number;
+  readonly images: number;
+  readonly events: number;
+}
+
+/** Progress of the image phase. */
+export type ImageProgress = (done: number, total: number) => void;
+
+const PARQUET = 'FORMAT parquet, COMPRESSION snappy';
+/** Image tables get small row groups: readers (🤗 datasets) stream row group by row group. */
+const IMAGE_PARQUET = `${PARQUET}, ROW_GROUP_SIZE 256`;
+const NOISE_TYPE = 'STRUCT(seed BIGINT, weight DOUBLE)[]';
+
+const PAIR_COLUMNS: Readonly<Record<string, string>> = {
+  row: 'INTEGER',
+  caption: 'VARCHAR',
+  label_0: 'DOUBLE',
+  label_1: 'DOUBLE',
+  best_image_uid: 'VARCHAR',
+  image_0_uid: 'VARCHAR',
+  image_1_uid: 'VARCHAR',
+  user_id: 'BIGINT',
+  ranking_id: 'BIGINT',
+  created_at: 'VARCHAR',
+  generation_id: 'VARCHAR',
+  candidate_id_0: 'VARCHAR',
+  candidate_id_1: 'VARCHAR',
+  app_user: 'VARCHAR',
+  signal: 'VARCHAR',
+  weight: 'DOUBLE',
+  ai_feedback: 'BOOLEAN',
+  event_ids: 'VARCHAR[]',
+  reward_0: 'DOUBLE',
+  reward_1: 'DOUBLE',
+  noise_0: NOISE_TYPE,
+  noise_1: NOISE_TYPE,
+  noise_json_0: 'VARCHAR',
+  noise_json_1: 'VARCHAR',
+  steps_0: 'INTEGER',
+  steps_1: 'INTEGER',
+  guidance_0: 'DOUBLE',
+  guidance_1: 'DOUBLE',
+  final_prompt_0: 'VARCHAR',
+  final_prompt_1: 'VARCHAR',
+};
+
+const KTO_COLUMNS: Readonly<Record<string, string>> = {
+  row: 'INTEGER',
+  file_name: 'VARCHAR',
+  file_path: 'VARCHAR',
+  caption: 'VARCHAR',
+  label: 'INTEGER',
+  split: 'VARCHAR',
+  generation_id: 'VARCHAR',
+  candidate_id: 'VARCHAR',
+  wins: 'INTEGER',
+  losses: 'INTEGER',
+  final_prompt: 'VARCHAR',
+  noise_json: 'VARCHAR',
+  steps: 'INTEGER',
+  guidance: 'DOUBLE',
+};
+
+const RANKING_COLUMNS: Readonly<Record<string, string>> = {
+  row: 'INTEGER',
+  generation_id: 'VARCHAR',
+  ranking_id: 'BIGINT',
+  caption: 'VARCHAR',
+  final_prompt: 'VARCHAR',
+  user_id: 'BIGINT',
+  app_user: 'VARCHAR',
+  created_at: 'VARCHAR',
+  candidate_ids: 'VARCHAR[]',
+  image_uids: 'VARCHAR[]',
+  rewards: 'DOUBLE[]',
+  scores: 'MAP(VARCHAR, DOUBLE)[]',
+  noise_json: 'VARCHAR[]',
+  steps: 'INTEGER[]',
+  guidance: 'DOUBLE[]',
+  final_prompts: 'VARCHAR[]',
+  phases: 'VARCHAR[]',
+};
+
+/**
+ * Writes the datasets under `out`: loads the images the pairs, labels and rankings need through the port
+ * into DuckDB (and the KTO ones as files), stages the rows as NDJSON in `stagingDirectory`, and lets DuckDB
+ * write Parquet and CSV with declared column types. A pair, label or ranking entry whose image is not in
+ * the store is left out (and counted). Every output is ordered, so the same input gives the same bytes.
+ */
+export async function writeDatasets(
+  db: HarvestDatabase,
+  store: BlobStore,
+  input: DatasetInput,
+  out: string,
+  stagingDirectory: string,
+  onImages: ImageProgress = () => undefined,
+): Promise<DatasetCounts> {
+  const candidatesOf = new Map(input.harvests.map((harvest) => [harvest.generation.id, new Map(harvest.generation.candidates.map((c) => [c.id, c]))]));
+  const wanted = wantedImages(input.harvests);
+  const ktoUids = new Set(input.harvests.flatMap((harvest) => harvest.kto.map((label) => imageUid(harvest.generation.id, label.candidateId))));
+  await mkdir(join(out, OUTPUT_FILES.ktoImages), { recursive: true });
+  const available = await loadImages(db, store, input.tenant, out, wanted, ktoUids, onImages);
+  const has = (generationId: string, candidateId: string): boolean => available.has(imageUid(generationId, candidateId));
+  let missingImages = 0;
+
+  const pairRows: Record<string, unknown>[] = [];
+  const ktoRows: Record<string, unknown>[] = [];
+  const rankingRows: Record<string, unknown>[] = [];
+  const rankingItems: Record<string, unknown>[] = [];
+  const bySignal = Object.fromEntries(PAIR_SIGNALS.map((signal) => [signal, 0])) as Record<PairSignal, number>;
+  const kto: Record<KtoSplit, number> = { exclusive_win: 0, exclusive_lose: 0, intersections: 0 };
+  let aiFeedback = 0;
+  for (const harvest of input.harvests) {
+    const generation = harvest.generation;
+    const candidates = candidatesOf.get(generation.id)!;
+    for (const pair of harvest.pairs) {
+      if (!has(generation.id, pair.preferred) || !has(generation.id, pair.rejected)) {
+        missingImages += 1;
+        continue;
+      }
+      pairRows.push({ row: pairRows.length, ...preferenceRow(pair, generation, candidates) });
+      bySignal[pair.signal] += 1;
+      if (pair.aiFeedback) aiFeedback += 1;
+    }
+    for (const label of harvest.kto) {
+      if (!has(generation.id, label.candidateId)) {
+        missingImages += 1;
+        continue;
+      }
+      ktoRows.push({ row: ktoRows.length, ...ktoRow(label, generation, candidates.get(label.candidateId)!) });
+      kto[label.split] += 1;
+    }
+    missingImages += harvest.ranking?.candidates.filter((candidate) => !has(generation.id, candidate.id)).length ?? 0;
+    const ranking = withImages(harvest.ranking, generation, has);
+    if (ranking) {
+      const row = rankingRow(ranking, generation);
+      rankingRows.push({ row: rankingRows.length, ...row });
+      (row.image_uids as string[]).forEach((uid, position) => rankingItems.push({ generation_id: generation.id, position, uid }));
+    }
+  }
+
+  const staged = (name: string): string => join(stagingDirectory, name);
+  await writeNdjson(staged('pairs.ndjson'), pairRows);
+  await writeNdjson(staged('kto.ndjson'), ktoRows);
+  await writeNdjson(staged('rankings.ndjson'), rankingRows);
+  await writeNdjson(staged('ranking-items.ndjson'), rankingItems);
+  const read = (name: string, columns: Readonly<Record<string, string>>): string =>
+    `read_ndjson(${sqlString(staged(name))}, format = 'newline_delimited', columns = ${columnsLiteral(columns)})`;
+  const target = (file: string): string => sqlString(join(out, file));
+
+  await db.run(`
+COPY (
+  SELECT p.caption, i0.bytes AS jpg_0, i1.bytes AS jpg_1, p.label_0, p.label_1, i0.bytes <> i1.bytes AS are_different, true AS has_label,
+         p.best_image_uid, p.image_0_uid, p.image_1_uid, p.user_id, p.ranking_id, CAST(p.created_at AS TIMESTAMP_NS) AS created_at,
+         p.generation_id, p.candidate_id_0, p.candidate_id_1, p.app_user, p.signal, p.weight, p.ai_feedback, p.event_ids,
+         p.reward_0, p.reward_1, p.noise_0, p.noise_1, p.noise_json_0, p.noise_json_1, p.steps_0, p.steps_1,
+         p.guidance_0, p.guidance_1, p.final_prompt_0, p.final_prompt_1
+  FROM ${read('pairs.ndjson', PAIR_COLUMNS)} p
+  JOIN harvest_images i0 ON i0.uid = p.image_0_uid
+  JOIN harvest_images i1 ON i1.uid = p.image_1_uid
+  ORDER BY p.row
+) TO ${target(OUTPUT_FILES.preferences)} (${IMAGE_PARQUET})`);
+
+  await db.run(`
+COPY (
+  WITH images AS (
+    SELECT r.generation_id, list(i.bytes ORDER BY r.position) AS images
+    FROM ${read('ranking-items.ndjson', { generation_id: 'VARCHAR', position: 'INTEGER', uid: 'VARCHAR' })} r
+    JOIN harvest_images i ON i.uid = r.uid
+    GROUP BY r.generation_id
+  )
+  SELECT k.generation_id, k.ranking_id, k.caption, k.final_prompt, k.user_id, k.app_user, TRY_CAST(k.created_at AS TIMESTAMP_NS) AS created_at,
+         k.candidate_ids, k.image_uids, k.rewards, k.scores, m.images, k.noise_json, k.steps, k.guidance, k.final_prompts, k.phases
+  FROM ${read('rankings.ndjson', RANKING_COLUMNS)} k
+  JOIN images m ON m.generation_id = k.generation_id
+  ORDER BY k.row
+) TO ${target(OUTPUT_FILES.rankings)} (${IMAGE_PARQUET})`);
+
+  await db.run(`
+COPY (
+  SELECT file_name, file_path, caption, label, split, generation_id, candidate_id, wins, losses, final_prompt, noise_json, steps, guidance
+  FROM ${read('kto.ndjson', KTO_COLUMNS)} ORDER BY row
+) TO ${target(OUTPUT_FILES.ktoMetadata)} (FORMAT csv, HEADER, DELIMITER ',')`);
+  // the trainer's `--dataloader pick` reads `<train_data_dir>/<split>_processed_v3.csv`; the same rows serve both loaders
+  await copyFile(join(out, OUTPUT_FILES.ktoMetadata), join(out, OUTPUT_FILES.ktoPickSplit));
+
+  const events = await writeEvents(db, input.droppedGenerations, target(OUTPUT_FILES.events));
+  return {
+    preferences: pairRows.length,
+    preferencesBySignal: bySignal,
+    aiFeedback,
+    missingImages,
+    kto,
+    rankings: rankingRows.length,
+    images: [...ktoUids].filter((uid) => available.has(uid)).length,
+    events,
+  };
+}
+
+/** Every image a pair, label or ranking of the harvests refers to, by uid. */
+function wantedImages(harvests: readonly GenerationHarvest[]): Map<string, { readonly generation: HarvestGeneration; readonly candidate: HarvestCandidate }> {
+  const wanted = new Map<string, { generation: HarvestGeneration; candidate: HarvestCandidate }>();
+  for (const { generation, pairs, kto, ranking } of harvests) {
+    const byId = new Map(generation.candidates.map((candidate) => [candidate.id, candidate]));
+    const ids = [...pairs.flatMap((pair) => [pair.preferred, pair.rejected]), ...kto.map((label) => label.candidateId), ...(ranking?.candidates.map((c) => c.id) ?? [])];
+    for (const id of ids) {
+      const candidate = byId.get(id);
+      if (candidate) wanted.set(imageUid(generation.id, id), { generation, candidate });
+    }
+  }
+  return wanted;
+}
+
+/** Loads the images into `harvest_images (uid, bytes)` and writes the KTO ones to `kto/images/`; returns the uids found. */
+async function loadImages(
+  db: HarvestDatabase,
+  store: BlobStore,
+  tenant: string,
+  out: string,
+  wanted: ReadonlyMap<string, { readonly generation: HarvestGeneration; readonly candidate: HarvestCandidate }>,
+  ktoUids: ReadonlySet<string>,
+  onProgress: ImageProgress,
+): Promise<Set<string>> {
+  await db.run('CREATE OR REPLACE TEMP TABLE harvest_images (uid VARCHAR, bytes BLOB)');
+  const appender = await db.appender('harvest_images');
+  const available = new Set<string>();
+  const queue = new PQueue({ concurrency: 16 });
+  let done = 0;
+  onProgress(0, wanted.size);
+  try {
+    await queue.addAll(
+      [...wanted].map(([uid, { generation, candidate }]) => async () => {
+        const blob = await store.get(candidateImageKey(tenant, generation.id, candidate.id, candidate.mediaType));
+        if (blob) {
+          appender.appendVarchar(uid);
+          appender.appendBlob(blob.body);
+          appender.endRow();
+          available.add(uid);
+          if (ktoUids.has(uid)) await writeFile(join(out, 'kto', ktoImagePath(generation.id, candidate)), blob.body);
+        }
+        done += 1;
+        onProgress(done, wanted.size);
+      }),
+    );
+  } finally {
+    appender.closeSync();
+  }
+  return available;
+}
+
+/** The ranking restricted to candidates whose image was found; null when fewer than two remain. */
+function withImages(ranking: ListwiseRanking | null, generation: HarvestGeneration, has: (generationId: string, candidateId: string) => boolean): ListwiseRanking | null {
+  if (!ranking) return null;
+  const candidates = ranking.candidates.filter((candidate) => has(generation.id, candidate.id));
+  return candidates.length < 2 ? null : { ...ranking, candidates };
+}
+
+/** `events.parquet`: the deduplicated, consented, non-erased events, minus those about dropped generations; returns the count. */
+async function writeEvents(db: HarvestDatabase, droppedGenerations: readonly string[], target: string): Promise<number> {
+  await db.run('CREATE OR REPLACE TEMP TABLE harvest_dropped_generations (generation_id VARCHAR)');
+  const appender = await db.appender('harvest_dropped_generations');
+  for (const id of droppedGenerations) {
+    appender.appendVarchar(id);
+    appender.endRow();
+  }
+  appender.closeSync();
+  const select = `
+SELECT e.event_id, e.tenant, substr(e.received_at, 1, 10) AS dt, substr(e.received_at, 12, 2) AS hour, e.type, e.generation_id,
+       e.candidate_id, e.candidate_ids, e.choice, e.rating, e.client_event_id, e.app_user, e.consent, e.occurred_at,
+       TRY_CAST(e.received_at AS TIMESTAMP) AS received_at
+FROM ${HARVEST_EVENTS_TABLE} e
+WHERE NOT EXISTS (SELECT 1 FROM harvest_dropped_generations d WHERE d.generation_id = e.generation_id)
+ORDER BY e.event_id`;
+  await db.run(`COPY (${select}) TO ${target} (${PARQUET})`);
+  const [row] = await db.rows(`SELECT count(*) AS n FROM (${select})`);
+  return Number(row?.n ?? 0);
+}
+
+/** Writes rows as NDJSON, streaming (respecting backpressure). */
+async function writeNdjson(path: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  const stream = createWriteStream(path);
+  for (const row of rows) {
+    if (!stream.write(`${JSON.stringify(row)}\n`)) await once(stream, 'drain');
+  }
+  stream.end();
+  await once(stream, 'finish');
+}

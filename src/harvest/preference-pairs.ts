@@ -1,0 +1,166 @@
+import { candidateTiers, type TierEvidence } from './candidate-tiers.js';
+import type { HarvestEvent } from './harvest-event.js';
+import { isScored, type HarvestGeneration } from './harvest-generation.js';
+import { POSITIVE_TIERS, SIGNAL_WEIGHTS, TIER_VALUE, type HarvestThresholds, type PairSignal } from './harvest-rules.js';
+
+/** One preference between two candidates of one generation. */
+export interface PreferencePair {
+  readonly generationId: string;
+  /** Whose judgement it is: the events' app user (null when they carry none; AI pairs: the generation's user). */
+  readonly appUser: string | null;
+  readonly preferred: string;
+  readonly rejected: string;
+  readonly signal: PairSignal;
+  readonly weight: number;
+  readonly aiFeedback: boolean;
+  /** When it was decided (the deciding event's receipt; AI pairs: the generation's creation), ms since the epoch. */
+  readonly decidedAt: number;
+  /** The events it rests on. */
+  readonly eventIds: readonly string[];
+  /** Reward margin (AI pairs). */
+  readonly rewardMargin?: number;
+}
+
+/** Pairs from one user's events about one generation, the tiers behind them, and what was dropped. */
+export interface HumanPairs {
+  readonly pairs: readonly PreferencePair[];
+  readonly tiers: ReadonlyMap<string, TierEvidence>;
+  /** Compare events answered `tie` (no pair, as Diffusion-DPO drops ties). */
+  readonly ties: number;
+  /** Candidate pairs whose compare votes split evenly (no pair). */
+  readonly conflicting: number;
+  /** Events naming a candidate the generation does not have. */
+  readonly ignored: number;
+}
+
+interface CompareVotes {
+  readonly first: string;
+  readonly second: string;
+  readonly votes: Map<string, HarvestEvent[]>;
+  ties: number;
+}
+
+/** The key of an unordered pair of candidates. */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+/**
+ * Applies the pair rules to one user's events about one generation: explicit `compare` votes decide the
+ * pairs they cover (majority; a tie or an even split gives none), and every other two candidates in
+ * different tiers make a pair, the higher tier preferred (signal: the winner's when it is a positive
+ * tier, else the loser's). `candidates` are the ids that have an image.
+ */
+export function humanPairs(generationId: string, appUser: string | null, events: readonly HarvestEvent[], candidates: ReadonlySet<string>): HumanPairs {
+  const { tiers, ignored: tierIgnored } = candidateTiers(events, candidates);
+  const compares = new Map<string, CompareVotes>();
+  let ignored = tierIgnored;
+  let ties = 0;
+  for (const event of events) {
+    if (event.type !== 'compare') continue;
+    const [first, second] = event.candidateIds ?? [];
+    const choice = event.choice;
+    const valid = first !== undefined && second !== undefined && first !== second && candidates.has(first) && candidates.has(second);
+    if (!valid || (choice !== 'tie' && choice !== first && choice !== second)) {
+      ignored += 1;
+      continue;
+    }
+    const key = pairKey(first, second);
+    const entry = compares.get(key) ?? { first: first < second ? first : second, second: first < second ? second : first, votes: new Map(), ties: 0 };
+    compares.set(key, entry);
+    if (choice === 'tie') {
+      entry.ties += 1;
+      ties += 1;
+    } else {
+      entry.votes.set(choice, [...(entry.votes.get(choice) ?? []), event]);
+    }
+  }
+
+  const pairs: PreferencePair[] = [];
+  let conflicting = 0;
+  for (const entry of compares.values()) {
+    const forFirst = entry.votes.get(entry.first) ?? [];
+    const forSecond = entry.votes.get(entry.second) ?? [];
+    if (forFirst.length === forSecond.length) {
+      if (forFirst.length > 0) conflicting += 1;
+      continue;
+    }
+    const [preferred, rejected, winning] = forFirst.length > forSecond.length ? [entry.first, entry.second, forFirst] : [entry.second, entry.first, forSecond];
+    pairs.push({
+      generationId,
+      appUser,
+      preferred,
+      rejected,
+      signal: 'compare',
+      weight: SIGNAL_WEIGHTS.compare,
+      aiFeedback: false,
+      decidedAt: Math.max(...winning.map((event) => event.receivedAt)),
+      eventIds: winning.map((event) => event.eventId),
+    });
+  }
+
+  const ranked = [...tiers.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  for (let i = 0; i < ranked.length; i += 1) {
+    for (let j = i + 1; j < ranked.length; j += 1) {
+      const [a, tierA] = ranked[i]!;
+      const [b, tierB] = ranked[j]!;
+      if (TIER_VALUE[tierA.tier] === TIER_VALUE[tierB.tier] || compares.has(pairKey(a, b))) continue;
+      const [preferred, rejected, winner, loser] = TIER_VALUE[tierA.tier] > TIER_VALUE[tierB.tier] ? [a, b, tierA, tierB] : [b, a, tierB, tierA];
+      const decider = POSITIVE_TIERS.has(winner.tier) ? winner : loser;
+      const signal = decider.signal as PairSignal;
+      pairs.push({
+        generationId,
+        appUser,
+        preferred,
+        rejected,
+        signal,
+        weight: SIGNAL_WEIGHTS[signal],
+        aiFeedback: false,
+        decidedAt: decider.event.receivedAt,
+        eventIds: [...new Set([winner.event.eventId, loser.event.eventId])],
+      });
+    }
+  }
+  return { pairs: pairs.sort(byCandidates), tiers, ties, conflicting, ignored };
+}
+
+/**
+ * AI-feedback pairs of one generation: scored candidates whose reward margin is strictly above the
+ * threshold, except the candidate pairs in `covered` (a human already judged them); the largest margins
+ * first (ties by candidate ids), at most `aiMaxPairsPerGeneration`.
+ */
+export function aiRewardPairs(generation: HarvestGeneration, thresholds: HarvestThresholds, covered: ReadonlySet<string> = new Set()): PreferencePair[] {
+  if (!thresholds.includeAiFeedback || thresholds.aiMaxPairsPerGeneration <= 0) return [];
+  const scored = generation.candidates.filter(isScored);
+  const found: { preferred: string; rejected: string; margin: number }[] = [];
+  for (let i = 0; i < scored.length; i += 1) {
+    for (let j = i + 1; j < scored.length; j += 1) {
+      const a = scored[i]!;
+      const b = scored[j]!;
+      const margin = Math.abs(a.reward - b.reward);
+      if (!(margin > thresholds.aiMarginThreshold) || covered.has(pairKey(a.id, b.id))) continue;
+      const [preferred, rejected] = a.reward > b.reward ? [a.id, b.id] : [b.id, a.id];
+      found.push({ preferred, rejected, margin });
+    }
+  }
+  const decidedAt = Date.parse(generation.createdAt);
+  return found
+    .sort((x, y) => y.margin - x.margin || byCandidates(x, y))
+    .slice(0, thresholds.aiMaxPairsPerGeneration)
+    .map(({ preferred, rejected, margin }) => ({
+      generationId: generation.id,
+      appUser: generation.appUser,
+      preferred,
+      rejected,
+      signal: 'ai_reward' as const,
+      weight: SIGNAL_WEIGHTS.ai_reward,
+      aiFeedback: true,
+      decidedAt: Number.isFinite(decidedAt) ? decidedAt : 0,
+      eventIds: [],
+      rewardMargin: margin,
+    }));
+}
+
+function byCandidates(a: { readonly preferred: string; readonly rejected: string }, b: { readonly preferred: string; readonly rejected: string }): number {
+  return pairKey(a.preferred, a.rejected) < pairKey(b.preferred, b.rejected) ? -1 : pairKey(a.preferred, a.rejected) > pairKey(b.preferred, b.rejected) ? 1 : 0;
+}

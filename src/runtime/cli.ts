@@ -1,0 +1,190 @@
+/**
+ * `diffalign` command line: `diffalign harvest --out DIR [--from YYYY-MM-DD --to YYYY-MM-DD] [--tenant T]
+ * [--ai-margin X] [--ai-max-pairs N] [--no-ai-feedback] [--json]`. Reads the store the server is configured
+ * with (the same environment variables, `loadConfig`), shows progress on stderr, prints a summary (or JSON).
+ * Exit codes: 0 done, 2 bad usage or configuration, 1 the harvest failed.
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import cliProgress from 'cli-progress';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { FsBlobStore } from '../adapters/storage/index.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { harvest, HarvestOptionsError, HarvestOutputError, type HarvestProgress, type HarvestResult } from '../harvest/index.js';
+import type { BlobStore } from '../ports/blob-store.js';
+
+/** Exit codes of the CLI. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** Where the CLI reads and writes (process streams by default; tests pass their own). */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  readonly env: Record<string, string | undefined>;
+  readonly cwd: string;
+}
+
+interface HarvestFlags {
+  readonly out: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly tenant?: string;
+  readonly aiMargin?: number;
+  readonly aiMaxPairs?: number;
+  readonly aiFeedback: boolean;
+  readonly json?: boolean;
+}
+
+/** The BlobStore the server is configured with: the one place the CLI picks a storage adapter. */
+export function createConfiguredStore(config: Config): BlobStore {
+  return new FsBlobStore(config.dataDir);
+}
+
+/** Runs the CLI on `argv` (as `process.argv`: node, script, arguments…) and resolves with the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('diffalign')
+    .description('diffalign: inference-time alignment of text-to-image diffusion models')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  program
+    .command('harvest')
+    .description('harvest consented feedback and generations into DPO pairs, KTO labels, rankings and events')
+    .requiredOption('--out <dir>', 'directory to write the datasets to (new, empty, or an earlier harvest)')
+    .option('--from <date>', 'first dt partition (UTC receive date, YYYY-MM-DD), inclusive')
+    .option('--to <date>', 'last dt partition (UTC receive date, YYYY-MM-DD), inclusive')
+    .option('--tenant <tenant>', 'tenant to harvest (default: DIFFALIGN_TENANT)')
+    .option('--ai-margin <x>', 'AI-feedback pairs need a reward margin above this (default 0.5)', parseNonNegative)
+    .option('--ai-max-pairs <n>', 'at most this many AI-feedback pairs per generation (default 32)', parseCount)
+    .option('--no-ai-feedback', 'no AI-feedback pairs (human signals only)')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (flags: HarvestFlags) => {
+      exitCode = await runHarvest(flags, io);
+    });
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+    throw error;
+  }
+}
+
+async function runHarvest(flags: HarvestFlags, io: CliIo): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(io.env, io.cwd);
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(io, error.message, EXIT.usage);
+    throw error;
+  }
+  const progress = progressBar(io);
+  try {
+    const result = await harvest({
+      store: createConfiguredStore(config),
+      tenant: flags.tenant ?? config.tenant,
+      out: flags.out,
+      ...(flags.from !== undefined ? { from: flags.from } : {}),
+      ...(flags.to !== undefined ? { to: flags.to } : {}),
+      ...(flags.aiMargin !== undefined ? { aiMarginThreshold: flags.aiMargin } : {}),
+      ...(flags.aiMaxPairs !== undefined ? { aiMaxPairsPerGeneration: flags.aiMaxPairs } : {}),
+      includeAiFeedback: flags.aiFeedback,
+      onProgress: progress.update,
+    });
+    progress.stop();
+    io.stdout.write(flags.json ? `${JSON.stringify({ out: result.out, timings_ms: result.timingsMs, manifest: result.manifest })}\n` : formatSummary(result));
+    return EXIT.ok;
+  } catch (error) {
+    progress.stop();
+    if (error instanceof HarvestOptionsError || error instanceof HarvestOutputError) return fail(io, error.message, EXIT.usage);
+    return fail(io, error instanceof Error ? error.message : String(error), EXIT.failure);
+  }
+}
+
+/** The human summary of a harvest. */
+export function formatSummary(result: HarvestResult): string {
+  const { manifest } = result;
+  const { events, generations, preferences, kto } = manifest.counts;
+  const bySignal = Object.entries(preferences.by_signal)
+    .filter(([, count]) => count > 0)
+    .map(([signal, count]) => `${signal} ${count}`)
+    .join(', ');
+  const range = `${manifest.date_range.from ?? 'start'} … ${manifest.date_range.to ?? 'end'}`;
+  const seconds = (Object.values(result.timingsMs).reduce((sum, ms) => sum + ms, 0) / 1000).toFixed(1);
+  return [
+    `harvested tenant ${manifest.tenant}, ${range}, into ${result.out} (${seconds} s)`,
+    `  events       ${events.harvested} harvested of ${events.read} read (unconsented ${events.unconsented}, erased ${events.erased_user + events.erased_generation}, duplicates ${events.duplicate_event_id + events.duplicate_client_event_id}, malformed ${events.malformed}, deleted generations ${events.missing_generation})`,
+    `  generations  ${generations.included} of ${generations.referenced} (erased ${generations.erased}, missing ${generations.missing})`,
+    `  preferences  ${preferences.total} pairs${bySignal ? ` (${bySignal})` : ''}; ties dropped ${preferences.ties_dropped}`,
+    `  kto          ${kto.exclusive_win} exclusive_win, ${kto.exclusive_lose} exclusive_lose, ${kto.intersections} intersections`,
+    `  rankings     ${manifest.counts.rankings}`,
+    `  sha256       ${manifest.content_sha256}`,
+    '',
+  ].join('\n');
+}
+
+/** A progress bar on stderr (drawn only when stderr is a terminal); one bar, re-labelled per phase. */
+function progressBar(io: CliIo): { update: (progress: HarvestProgress) => void; stop: () => void } {
+  if (!io.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    { stream: io.stderr, format: '{phase} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let phase: string | null = null;
+  return {
+    update: ({ phase: next, done, total }) => {
+      if (phase === null) bar.start(total, done, { phase: next.padEnd(7) });
+      else if (phase !== next) bar.setTotal(total);
+      phase = next;
+      bar.update(done, { phase: next.padEnd(7) });
+    },
+    stop: () => {
+      if (phase !== null) bar.stop();
+      phase = null;
+    },
+  };
+}
+
+function fail(io: CliIo, message: string, code: number): number {
+  io.stderr.write(`diffalign harvest: ${message}\n`);
+  return code;
+}
+
+function parseNonNegative(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) throw new InvalidArgumentError('expected a number ≥ 0');
+  return number;
+}
+
+function parseCount(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number)) throw new InvalidArgumentError('expected an integer ≥ 0');
+  return number;
+}
+
+function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** Whether this module is the process's entry script (`node --import tsx src/runtime/cli.ts …`), not imported (`bin/diffalign.js`). */
+function isEntryScript(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryScript()) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`diffalign: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = EXIT.failure;
+    },
+  );
+}
