@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { sqlString } from './feedback-sql.js';
 import type { GenerationHarvest } from './generation-harvest.js';
 import { columnsLiteral, type HarvestDatabase } from './harvest-database.js';
 import type { HarvestCandidate, HarvestGeneration } from './harvest-generation.js';
+import type { OutputFileDigest } from './harvest-manifest.js';
 import { PAIR_SIGNALS, type PairSignal } from './harvest-rules.js';
 import type { KtoSplit } from './kto-labels.js';
 import type { ListwiseRanking } from './listwise-ranking.js';
@@ -27,7 +29,6 @@ export const OUTPUT_FILES = {
 
 /** What the writer is given: the included generations' harvests, and the generations whose events must go. */
 export interface DatasetInput {
-  readonly tenant: string;
   readonly harvests: readonly GenerationHarvest[];
   /** Erased or deleted generations: their events are left out of `events.parquet` too. */
   readonly droppedGenerations: readonly string[];
@@ -124,26 +125,69 @@ const RANKING_COLUMNS: Readonly<Record<string, string>> = {
   phases: 'VARCHAR[]',
 };
 
+/** The images found for a harvest: their uids (loaded into `harvest_images`), and the KTO files written with their digests. */
+export interface CollectedImages {
+  readonly available: ReadonlySet<string>;
+  readonly ktoFiles: readonly OutputFileDigest[];
+}
+
 /**
- * Writes the datasets under `out`: loads the images the pairs, labels and rankings need through the port
- * into DuckDB (and the KTO ones as files), stages the rows as NDJSON in `stagingDirectory`, and lets DuckDB
- * write Parquet and CSV with declared column types. A pair, label or ranking entry whose image is not in
- * the store is left out (and counted). Every output is ordered, so the same input gives the same bytes.
+ * Loads every image the pairs, labels and rankings refer to through the port into DuckDB
+ * (`harvest_images (uid, bytes)`), and writes the KTO ones to `kto/images/` (hashing them as they are
+ * written, so the manifest need not read them back). Images not in the store are simply absent.
  */
-export async function writeDatasets(
+export async function collectImages(
   db: HarvestDatabase,
   store: BlobStore,
-  input: DatasetInput,
+  tenant: string,
+  harvests: readonly GenerationHarvest[],
   out: string,
-  stagingDirectory: string,
-  onImages: ImageProgress = () => undefined,
-): Promise<DatasetCounts> {
-  const candidatesOf = new Map(input.harvests.map((harvest) => [harvest.generation.id, new Map(harvest.generation.candidates.map((c) => [c.id, c]))]));
-  const wanted = wantedImages(input.harvests);
-  const ktoUids = new Set(input.harvests.flatMap((harvest) => harvest.kto.map((label) => imageUid(harvest.generation.id, label.candidateId))));
+  onProgress: ImageProgress = () => undefined,
+): Promise<CollectedImages> {
+  const wanted = wantedImages(harvests);
+  const ktoUids = new Set(harvests.flatMap((harvest) => harvest.kto.map((label) => imageUid(harvest.generation.id, label.candidateId))));
   await mkdir(join(out, OUTPUT_FILES.ktoImages), { recursive: true });
-  const available = await loadImages(db, store, input.tenant, out, wanted, ktoUids, onImages);
-  const has = (generationId: string, candidateId: string): boolean => available.has(imageUid(generationId, candidateId));
+  await db.run('CREATE OR REPLACE TEMP TABLE harvest_images (uid VARCHAR, bytes BLOB)');
+  const appender = await db.appender('harvest_images');
+  const available = new Set<string>();
+  const ktoFiles: OutputFileDigest[] = [];
+  const queue = new PQueue({ concurrency: 32 });
+  let done = 0;
+  onProgress(0, wanted.size);
+  try {
+    await queue.addAll(
+      [...wanted].map(([uid, { generation, candidate }]) => async () => {
+        const blob = await store.get(candidateImageKey(tenant, generation.id, candidate.id, candidate.mediaType));
+        if (blob) {
+          appender.appendVarchar(uid);
+          appender.appendBlob(blob.body);
+          appender.endRow();
+          available.add(uid);
+          if (ktoUids.has(uid)) {
+            const path = `kto/${ktoImagePath(generation.id, candidate)}`;
+            await writeFile(join(out, path), blob.body);
+            ktoFiles.push({ path, bytes: blob.body.byteLength, sha256: createHash('sha256').update(blob.body).digest('hex') });
+          }
+        }
+        done += 1;
+        onProgress(done, wanted.size);
+      }),
+    );
+  } finally {
+    appender.closeSync();
+  }
+  return { available, ktoFiles };
+}
+
+/**
+ * Writes the datasets under `out` from the harvests and the collected images: stages the rows as NDJSON in
+ * `stagingDirectory` and lets DuckDB write Parquet and CSV with declared column types. A pair, label or
+ * ranking entry whose image was not found is left out (and counted). Every output is ordered, so the same
+ * input gives the same bytes.
+ */
+export async function writeDatasets(db: HarvestDatabase, input: DatasetInput, images: CollectedImages, out: string, stagingDirectory: string): Promise<DatasetCounts> {
+  const candidatesOf = new Map(input.harvests.map((harvest) => [harvest.generation.id, new Map(harvest.generation.candidates.map((c) => [c.id, c]))]));
+  const has = (generationId: string, candidateId: string): boolean => images.available.has(imageUid(generationId, candidateId));
   let missingImages = 0;
 
   const pairRows: Record<string, unknown>[] = [];
@@ -235,7 +279,7 @@ COPY (
     missingImages,
     kto,
     rankings: rankingRows.length,
-    images: [...ktoUids].filter((uid) => available.has(uid)).length,
+    images: images.ktoFiles.length,
     events,
   };
 }
@@ -252,43 +296,6 @@ function wantedImages(harvests: readonly GenerationHarvest[]): Map<string, { rea
     }
   }
   return wanted;
-}
-
-/** Loads the images into `harvest_images (uid, bytes)` and writes the KTO ones to `kto/images/`; returns the uids found. */
-async function loadImages(
-  db: HarvestDatabase,
-  store: BlobStore,
-  tenant: string,
-  out: string,
-  wanted: ReadonlyMap<string, { readonly generation: HarvestGeneration; readonly candidate: HarvestCandidate }>,
-  ktoUids: ReadonlySet<string>,
-  onProgress: ImageProgress,
-): Promise<Set<string>> {
-  await db.run('CREATE OR REPLACE TEMP TABLE harvest_images (uid VARCHAR, bytes BLOB)');
-  const appender = await db.appender('harvest_images');
-  const available = new Set<string>();
-  const queue = new PQueue({ concurrency: 16 });
-  let done = 0;
-  onProgress(0, wanted.size);
-  try {
-    await queue.addAll(
-      [...wanted].map(([uid, { generation, candidate }]) => async () => {
-        const blob = await store.get(candidateImageKey(tenant, generation.id, candidate.id, candidate.mediaType));
-        if (blob) {
-          appender.appendVarchar(uid);
-          appender.appendBlob(blob.body);
-          appender.endRow();
-          available.add(uid);
-          if (ktoUids.has(uid)) await writeFile(join(out, 'kto', ktoImagePath(generation.id, candidate)), blob.body);
-        }
-        done += 1;
-        onProgress(done, wanted.size);
-      }),
-    );
-  } finally {
-    appender.closeSync();
-  }
-  return available;
 }
 
 /** The ranking restricted to candidates whose image was found; null when fewer than two remain. */

@@ -30,14 +30,14 @@ export interface FeedbackCounts {
   readonly kept: number;
 }
 
-/** The events that count (in receipt order), the counts, and the tenant's erased app users. */
+/** The events that count (in storage order), the counts, and the tenant's erased app users. */
 export interface FeedbackRead {
   readonly events: readonly HarvestEvent[];
   readonly counts: FeedbackCounts;
   readonly erasedUsers: ReadonlySet<string>;
 }
 
-/** Tables the reader leaves in the database for the writer: the deduplicated events (`harvest_events`). */
+/** The view the reader leaves in the database for the writer: the deduplicated events (the portable query of `feedback-sql.ts`). */
 export const HARVEST_EVENTS_TABLE = 'harvest_events';
 
 const NDJSON_OPTIONS = "hive_partitioning = true, hive_types_autocast = false, format = 'newline_delimited', ignore_errors = true";
@@ -46,7 +46,7 @@ const NDJSON_OPTIONS = "hive_partitioning = true, hive_types_autocast = false, f
  * Reads the feedback of a scope with DuckDB from a directory in the store layout (`feedback/tenant=…/dt=…/
  * hour=…/*.ndjson`, `erasures/tenant=…/*.json`): the Hive partitions become columns and the `dt` filter
  * prunes whole directories, like a partition-projected Athena table. Applies consent, erasure and
- * deduplication in SQL (`feedback-sql.ts`), leaves the result in `harvest_events`, and returns the events.
+ * deduplication in SQL (`feedback-sql.ts`), leaves the result as the view `harvest_events`, and returns the events.
  * DuckDB-only here: the `read_ndjson`/`read_json` sources (with `ignore_errors`, a malformed line is
  * skipped, as Athena's JSON SerDe does with `ignore.malformed.json`), the temp tables, and the transfer.
  */
@@ -66,7 +66,7 @@ export async function readFeedback(db: HarvestDatabase, root: string, scope: Fee
       : `(SELECT ${[...Object.entries(FEEDBACK_COLUMNS), ['tenant', 'VARCHAR'], ['dt', 'VARCHAR'], ['hour', 'VARCHAR']].map(([name, type]) => `CAST(NULL AS ${type}) AS ${name}`).join(', ')} WHERE false)`;
   await db.run(`CREATE OR REPLACE TEMP TABLE harvest_scoped AS ${scopedFeedbackQuery(source, 'harvest_erasures', scope)}`);
   await db.run(`CREATE OR REPLACE TEMP TABLE harvest_kept AS ${keptEventIdsQuery('harvest_scoped')}`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${HARVEST_EVENTS_TABLE} AS ${dedupedEventsQuery('harvest_scoped', 'harvest_kept')}`);
+  await db.run(`CREATE OR REPLACE VIEW ${HARVEST_EVENTS_TABLE} AS ${dedupedEventsQuery('harvest_scoped', 'harvest_kept')}`);
 
   const exclusions = new Map((await db.rows(exclusionCountsQuery('harvest_scoped'))).map((row) => [row.excluded as string | null, Number(row.n)]));
   const [sizes] = await db.rows(duplicateCountsQuery('harvest_scoped'));
@@ -76,7 +76,7 @@ export async function readFeedback(db: HarvestDatabase, root: string, scope: Fee
   const keptCount = Number(kept?.n ?? 0);
   const erased = await db.rows(`SELECT DISTINCT app_user FROM harvest_erasures WHERE tenant = ${sqlString(scope.tenant)} AND app_user IS NOT NULL`);
   return {
-    events: await transferEvents(db),
+    events: await transferEvents(db, keptCount),
     counts: {
       read: [...exclusions.values()].reduce((sum, n) => sum + n, 0),
       malformed: exclusions.get('malformed') ?? 0,
@@ -91,47 +91,54 @@ export async function readFeedback(db: HarvestDatabase, root: string, scope: Fee
 }
 
 /**
- * Moves `harvest_events` into JS objects, in event id (= receipt) order. DuckDB-only and built for speed:
- * turning a VARCHAR into a JS string costs far more per value than a number, so repeated strings
- * (generation ids, users, candidate ids) cross as integer codes of one dictionary, the type as its index
- * in `FEEDBACK_TYPE_NAMES`, the time as epoch ms, and the unique event ids as one joined string.
+ * Moves the kept events into JS objects, in storage order (file, then line; the rules sort each generation's
+ * events by receipt themselves). DuckDB-only and built for speed, since turning a VARCHAR into a JS string
+ * costs far more per value than a number: the kept rows are picked from `harvest_scoped` by a semi-join on
+ * the kept ids (no deduplicated copy is materialised), repeated strings (generation ids, users, candidate
+ * ids, choices) cross as codes of one ENUM (`enum_code`, no joins), the type as its index in
+ * `FEEDBACK_TYPE_NAMES`, the time as epoch ms, and the unique event ids as one joined string; both results
+ * are ordered by `rowid`, so they line up. Exact copies of a line (same event id) are kept once here.
  */
-async function transferEvents(db: HarvestDatabase): Promise<HarvestEvent[]> {
-  await db.run(`
-CREATE OR REPLACE TEMP TABLE harvest_dictionary AS
-SELECT value, CAST(row_number() OVER (ORDER BY value) - 1 AS INTEGER) AS code FROM (
-  SELECT generation_id AS value FROM ${HARVEST_EVENTS_TABLE} UNION SELECT app_user FROM ${HARVEST_EVENTS_TABLE}
-  UNION SELECT candidate_id FROM ${HARVEST_EVENTS_TABLE} UNION SELECT candidate_ids[1] FROM ${HARVEST_EVENTS_TABLE}
-  UNION SELECT candidate_ids[2] FROM ${HARVEST_EVENTS_TABLE} UNION SELECT choice FROM ${HARVEST_EVENTS_TABLE}
-) WHERE value IS NOT NULL`);
-  const dictionary = (await db.rows('SELECT value FROM harvest_dictionary ORDER BY code')).map((row) => row.value as string);
+async function transferEvents(db: HarvestDatabase, keptCount: number): Promise<HarvestEvent[]> {
+  if (keptCount === 0) return [];
+  const scoped = 'harvest_scoped';
+  const kept = `s.excluded IS NULL AND s.event_id IN (SELECT event_id FROM harvest_kept)`;
+  const texts = ['generation_id', 'app_user', 'candidate_id', 'candidate_ids[1]', 'candidate_ids[2]', 'choice'];
+  await db.run(`DROP TYPE IF EXISTS harvest_text; CREATE TYPE harvest_text AS ENUM (
+SELECT DISTINCT value FROM (${texts.map((column) => `SELECT s.${column} AS value FROM ${scoped} s WHERE s.excluded IS NULL`).join(' UNION ALL ')}) WHERE value IS NOT NULL)`);
+  const dictionary = await joinedStrings(db, 'SELECT array_to_string(enum_range(NULL::harvest_text), chr(10)) AS joined, len(enum_range(NULL::harvest_text)) AS n', 'SELECT unnest(enum_range(NULL::harvest_text)) AS value');
+  const code = (column: string): string => `COALESCE(CAST(enum_code(CAST(s.${column} AS harvest_text)) AS INTEGER), -1)`;
   const typeCase = FEEDBACK_TYPE_NAMES.map((name, index) => `WHEN ${sqlString(name)} THEN ${index}`).join(' ');
-  const code = (alias: string): string => `COALESCE(${alias}.code, -1)`;
   const chunks = await db.chunks(`
-SELECT ${code('g')}, CAST(CASE e.type ${typeCase} ELSE -1 END AS INTEGER), ${code('c')}, ${code('c1')}, ${code('c2')}, ${code('ch')}, ${code('u')},
-       COALESCE(e.rating, -1), COALESCE(CAST(epoch_ms(TRY_CAST(e.received_at AS TIMESTAMP)) AS DOUBLE), 0)
-FROM ${HARVEST_EVENTS_TABLE} e
-LEFT JOIN harvest_dictionary g ON g.value = e.generation_id
-LEFT JOIN harvest_dictionary c ON c.value = e.candidate_id
-LEFT JOIN harvest_dictionary c1 ON c1.value = e.candidate_ids[1]
-LEFT JOIN harvest_dictionary c2 ON c2.value = e.candidate_ids[2]
-LEFT JOIN harvest_dictionary ch ON ch.value = e.choice
-LEFT JOIN harvest_dictionary u ON u.value = e.app_user
-ORDER BY e.event_id`);
-  const ids = await eventIdsInOrder(db, chunks.reduce((sum, chunk) => sum + chunk.rowCount, 0));
+SELECT ${texts.map(code).join(', ')}, CAST(CASE s.type ${typeCase} ELSE -1 END AS INTEGER),
+       COALESCE(s.rating, -1), COALESCE(CAST(epoch_ms(TRY_CAST(s.received_at AS TIMESTAMP)) AS DOUBLE), 0)
+FROM ${scoped} s WHERE ${kept} ORDER BY s.rowid`);
+  const ids = await joinedStrings(
+    db,
+    `SELECT string_agg(s.event_id, chr(10) ORDER BY s.rowid) AS joined, count(*) AS n FROM ${scoped} s WHERE ${kept}`,
+    `SELECT s.event_id AS value FROM ${scoped} s WHERE ${kept} ORDER BY s.rowid`,
+  );
   const text = (value: number): string | null => (value >= 0 ? dictionary[value]! : null);
   const events: HarvestEvent[] = [];
+  // exact copies of a line (same event id) both pass the semi-join; only when there are any is a set needed
+  const seen = ids.length > keptCount ? new Set<string>() : null;
+  let index = 0;
   for (const chunk of chunks) {
-    const columns = Array.from({ length: 9 }, (_, index) => chunk.getColumnVector(index) as DuckDBVector<number>);
-    const [generation, type, candidate, first, second, choice, user, rating, receivedAt] = columns as [DuckDBVector<number>, ...DuckDBVector<number>[]];
+    const [generation, user, candidate, first, second, choice, type, rating, receivedAt] = Array.from({ length: 9 }, (_, column) => chunk.getColumnVector(column) as DuckDBVector<number>);
     for (let row = 0; row < chunk.rowCount; row += 1) {
+      const eventId = ids[index]!;
+      index += 1;
+      if (seen) {
+        if (seen.has(eventId)) continue;
+        seen.add(eventId);
+      }
       const firstId = text(first!.getItem(row)!);
       const secondId = text(second!.getItem(row)!);
       const ratingValue = rating!.getItem(row)!;
       events.push({
-        eventId: ids[events.length]!,
+        eventId,
         type: FEEDBACK_TYPE_NAMES[type!.getItem(row)!] as FeedbackType,
-        generationId: text(generation.getItem(row)!)!,
+        generationId: text(generation!.getItem(row)!)!,
         candidateId: text(candidate!.getItem(row)!),
         candidateIds: firstId !== null && secondId !== null ? [firstId, secondId] : null,
         choice: text(choice!.getItem(row)!),
@@ -144,11 +151,16 @@ ORDER BY e.event_id`);
   return events;
 }
 
-/** The event ids of `harvest_events` in order, as one joined string (split here); row by row when an id holds the separator. */
-async function eventIdsInOrder(db: HarvestDatabase, count: number): Promise<string[]> {
-  if (count === 0) return [];
-  const [joined] = await db.rows(`SELECT string_agg(event_id, chr(10) ORDER BY event_id) AS ids FROM ${HARVEST_EVENTS_TABLE}`);
-  const ids = String(joined?.ids ?? '').split('\n');
-  if (ids.length === count) return ids;
-  return (await db.rows(`SELECT event_id FROM ${HARVEST_EVENTS_TABLE} ORDER BY event_id`)).map((row) => row.event_id as string);
+/**
+ * Strings of a query as one value joined by newlines (`joined`, with their count `n`): one VARCHAR crosses
+ * instead of thousands, and is split here; when a string holds a newline itself (the count does not
+ * match), row by row instead (`value`).
+ */
+async function joinedStrings(db: HarvestDatabase, joinedSql: string, rowsSql: string): Promise<string[]> {
+  const [result] = await db.rows(joinedSql);
+  const expected = Number(result?.n ?? 0);
+  if (expected === 0) return [];
+  const strings = String(result?.joined ?? '').split('\n');
+  if (strings.length === expected) return strings;
+  return (await db.rows(rowsSql)).map((row) => String(row.value));
 }

@@ -3,7 +3,10 @@ import { sqlString } from './feedback-sql.js';
 
 /**
  * The embedded DuckDB a harvest runs in: an in-memory database that spills to a temp directory, so a
- * harvest larger than memory still finishes. One connection; closed with the harvest.
+ * harvest larger than memory still finishes. One connection; closed with the harvest. Insertion order is
+ * not preserved (`preserve_insertion_order = false`): materialising the feedback read from ~1,000 small
+ * files is several times faster without it, and nothing relies on it — every output has an ORDER BY, and
+ * the reader lines its two transfers up by `rowid`.
  */
 export class HarvestDatabase {
   private constructor(
@@ -13,7 +16,7 @@ export class HarvestDatabase {
 
   /** Opens an in-memory database whose spill files go to `tempDirectory`. */
   static async open(tempDirectory: string): Promise<HarvestDatabase> {
-    const instance = await DuckDBInstance.create(':memory:', { temp_directory: tempDirectory });
+    const instance = await DuckDBInstance.create(':memory:', { temp_directory: tempDirectory, preserve_insertion_order: 'false' });
     const connection = await instance.connect();
     return new HarvestDatabase(instance, connection);
   }

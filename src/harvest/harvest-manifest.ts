@@ -67,8 +67,12 @@ export interface OutputFileDigest {
   readonly sha256: string;
 }
 
-/** Digests of the given output files and directories (relative to `out`; directories recursively), sorted by path, and the content hash over them. */
-export async function digestOutputs(out: string, entries: readonly string[]): Promise<{ files: OutputFileDigest[]; contentSha256: string }> {
+/**
+ * Digests of the given output files and directories (relative to `out`; directories recursively), sorted by
+ * path, and the content hash over them. Files in `known` were hashed as they were written and are not read again.
+ */
+export async function digestOutputs(out: string, entries: readonly string[], known: readonly OutputFileDigest[] = []): Promise<{ files: OutputFileDigest[]; contentSha256: string }> {
+  const hashed = new Map(known.map((file) => [file.path, file]));
   const paths: string[] = [];
   for (const entry of entries) {
     const listed = await readdir(join(out, entry), { recursive: true, withFileTypes: true }).catch(() => null);
@@ -77,6 +81,11 @@ export async function digestOutputs(out: string, entries: readonly string[]): Pr
   }
   const files: OutputFileDigest[] = [];
   for (const path of paths.sort()) {
+    const digest = hashed.get(path);
+    if (digest) {
+      files.push(digest);
+      continue;
+    }
     const body = await readFile(join(out, path));
     files.push({ path, bytes: body.byteLength, sha256: createHash('sha256').update(body).digest('hex') });
   }

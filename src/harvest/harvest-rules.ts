@@ -67,17 +67,19 @@ export const DEFAULT_THRESHOLDS: HarvestThresholds = { aiMarginThreshold: 0.5, i
 
 /** The rules in words, as the manifest records them. */
 export const HARVEST_RULES: readonly string[] = [
-  'Scope: feedback of one tenant whose dt partition (UTC receive date) lies in [from, to]; a generation enters the datasets only through such an event about it.',
+  'Scope: feedback of one tenant whose dt partition (UTC receive date) lies in [from, to]; a generation enters the datasets only through a consented event about it in that scope.',
   'Consent: only events with consent = true are read; all others are dropped before anything else.',
   'Erasure: events whose app_user has an erasure tombstone of this tenant are dropped, and so are generations whose metadata.app_user is erased, with every event about them.',
   'Deleted data: events about a generation whose record is gone are dropped; events naming a candidate the record does not have (or that failed) are ignored.',
-  'Duplicates: events are deduplicated by client_event_id within tenant + generation, and by event_id; the first received copy is kept.',
+  'Duplicates: events are deduplicated by client_event_id within tenant + generation, and by event_id; the first received copy is kept (the smallest event_id: UUIDv7 ids are stamped at receipt).',
   'Tiers: per candidate, per generation and app user, the strongest signal wins: download/share/upscale (kept, 5) > select (4) > rate 4-5 (liked, 3) > impression or rate 3 (shown, 2) > regenerated (1) > dismiss or rate 1-2 (rejected, 0). The latest rating of a candidate counts.',
   'Regenerate: a regenerate event turns every candidate of that generation the same user was shown (and the candidate it names) into a weak negative (regenerated), unless a stronger signal lifts it.',
   'Pairs from tiers: two candidates of one generation in different tiers of the same user make a pair, the higher tier preferred. Its signal is the winner\'s when the winner is kept/selected/liked, else the loser\'s (regenerate, dismiss or rate).',
   'Compare: a compare event is an explicit pair and overrides the tiers of those two candidates; several compares of the same pair vote; a tie, or an even split of votes, makes no pair (ties are dropped, as the Diffusion-DPO reference drops Pick-a-Pic ties with label 0.5).',
   'AI feedback: between scored candidates of one generation, a pair whose reward margin is strictly above the threshold, unless a human pair of that generation already covers the two; largest margins first, at most the per-generation cap; signal ai_reward, ai_feedback = true.',
-  'Weights: compare/download/share/upscale 1, select 0.8, rate 0.6, dismiss 0.5, regenerate 0.3, ai_reward 0.25.',
+  `Weights by signal: ${Object.entries(SIGNAL_WEIGHTS)
+    .map(([signal, weight]) => `${signal} ${weight}`)
+    .join(', ')}.`,
   'DPO layout: image_0 is the candidate with the smaller id; label_0/label_1 are 1.0/0.0 for the preferred/other image; caption is the user\'s prompt; each image keeps its own final prompt, noise recipe, steps and guidance.',
   'KTO labels: from human evidence only: winning a pair or a kept/selected/liked tier is a win, losing a pair or a regenerated/rejected tier is a loss; only wins = exclusive_win (label 1), only losses = exclusive_lose (label 0), both = intersections (label 1, as the trainer\'s default policy gt_label_wi_l counts them).',
   'Rankings: every included generation with at least two scored candidates, in reward order (highest first, ties by candidate id).',

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BlobStore } from '../ports/blob-store.js';
-import { OUTPUT_FILES, writeDatasets } from './dataset-writer.js';
+import { collectImages, OUTPUT_FILES, writeDatasets } from './dataset-writer.js';
 import { locateFeedbackFiles } from './feedback-location.js';
 import { readFeedback } from './feedback-reader.js';
 import type { FeedbackScope } from './feedback-sql.js';
@@ -104,15 +104,12 @@ export async function harvest(options: HarvestOptions): Promise<HarvestResult> {
     );
     report({ phase: 'rules', done: harvests.length, total: harvests.length });
 
-    const counts = await timed('images', () =>
-      writeDatasets(db, options.store, { tenant: scope.tenant, harvests, droppedGenerations: [...loaded.erased, ...loaded.missing] }, out, temp, (done, total) =>
-        report({ phase: 'images', done, total }),
-      ),
-    );
+    const images = await timed('images', () => collectImages(db, options.store, scope.tenant, harvests, out, (done, total) => report({ phase: 'images', done, total })));
 
     const manifest = await timed('write', async () => {
       report({ phase: 'write', done: 0, total: 1 });
-      const digest = await digestOutputs(out, OUTPUTS);
+      const counts = await writeDatasets(db, { harvests, droppedGenerations: [...loaded.erased, ...loaded.missing] }, images, out, temp);
+      const digest = await digestOutputs(out, OUTPUTS, images.ktoFiles);
       const eventsAbout = (generations: readonly string[]): number => generations.reduce((sum, id) => sum + (byGeneration.get(id)?.length ?? 0), 0);
       const result: HarvestManifest = {
         format: 'diffalign-harvest/1',

@@ -1,6 +1,6 @@
 export { candidateTiers, type CandidateTiers, type TierEvidence } from './candidate-tiers.js';
 export { imageUid, ktoRow, noiseJson, preferenceRow, rankingRow } from './dataset-rows.js';
-export { OUTPUT_FILES, type DatasetCounts } from './dataset-writer.js';
+export { collectImages, OUTPUT_FILES, writeDatasets, type CollectedImages, type DatasetCounts, type DatasetInput } from './dataset-writer.js';
 export { localRootOf, locateFeedbackFiles, type FeedbackFiles } from './feedback-location.js';
 export { readFeedback, type FeedbackCounts, type FeedbackRead } from './feedback-reader.js';
 export { dedupedEventsQuery, keptEventIdsQuery, scopedFeedbackQuery, type FeedbackScope } from './feedback-sql.js';

@@ -1,4 +1,4 @@
-import { candidateTiers, type TierEvidence } from './candidate-tiers.js';
+import { byReceipt, candidateTiers, type TierEvidence } from './candidate-tiers.js';
 import type { HarvestEvent } from './harvest-event.js';
 import { isScored, type HarvestGeneration } from './harvest-generation.js';
 import { POSITIVE_TIERS, SIGNAL_WEIGHTS, TIER_VALUE, type HarvestThresholds, type PairSignal } from './harvest-rules.js';
@@ -56,8 +56,7 @@ export function humanPairs(generationId: string, appUser: string | null, events:
   const compares = new Map<string, CompareVotes>();
   let ignored = tierIgnored;
   let ties = 0;
-  for (const event of events) {
-    if (event.type !== 'compare') continue;
+  for (const event of events.filter((entry) => entry.type === 'compare').sort(byReceipt)) {
     const [first, second] = event.candidateIds ?? [];
     const choice = event.choice;
     const valid = first !== undefined && second !== undefined && first !== second && candidates.has(first) && candidates.has(second);
@@ -161,6 +160,9 @@ export function aiRewardPairs(generation: HarvestGeneration, thresholds: Harvest
     }));
 }
 
+/** Orders pairs by their unordered candidate pair (smaller id, then larger id), without building keys. */
 function byCandidates(a: { readonly preferred: string; readonly rejected: string }, b: { readonly preferred: string; readonly rejected: string }): number {
-  return pairKey(a.preferred, a.rejected) < pairKey(b.preferred, b.rejected) ? -1 : pairKey(a.preferred, a.rejected) > pairKey(b.preferred, b.rejected) ? 1 : 0;
+  const [aLow, aHigh] = a.preferred < a.rejected ? [a.preferred, a.rejected] : [a.rejected, a.preferred];
+  const [bLow, bHigh] = b.preferred < b.rejected ? [b.preferred, b.rejected] : [b.rejected, b.preferred];
+  return aLow < bLow ? -1 : aLow > bLow ? 1 : aHigh < bHigh ? -1 : aHigh > bHigh ? 1 : 0;
 }

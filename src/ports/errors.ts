@@ -32,6 +32,79 @@ export class BackendCallError extends DiffalignError {
   }
 }
 
+/**
+ * An inference endpoint's own container failed the call (SageMaker's `ModelError`: HTTP 424 carrying the
+ * container's status and message). A 4xx original is the caller's fault (a request the model rejects), a
+ * 5xx the endpoint's; neither is retried.
+ */
+export class EndpointModelError extends BackendCallError {
+  override readonly code = 'endpoint_model_error';
+  /** The status the container answered (`OriginalStatusCode`). */
+  readonly originalStatusCode: number | undefined;
+  /** The container's own message (`OriginalMessage`). */
+  readonly originalMessage: string | undefined;
+  /** Where the container's logs are (`LogStreamArn`), when the runtime says. */
+  readonly logStreamArn: string | undefined;
+  /** Whose fault: `caller` for a 4xx original, `endpoint` otherwise. */
+  readonly fault: 'caller' | 'endpoint';
+  constructor(options: {
+    backend: string;
+    message: string;
+    originalStatusCode?: number;
+    originalMessage?: string;
+    logStreamArn?: string;
+    cause?: unknown;
+  }) {
+    super({ backend: options.backend, message: options.message, isRetryable: false, cause: options.cause, ...(options.originalStatusCode === undefined ? {} : { statusCode: options.originalStatusCode }) });
+    this.originalStatusCode = options.originalStatusCode;
+    this.originalMessage = options.originalMessage;
+    this.logStreamArn = options.logStreamArn;
+    const status = options.originalStatusCode ?? 0;
+    this.fault = status >= 400 && status < 500 ? 'caller' : 'endpoint';
+  }
+}
+
+/** An endpoint answered, but not in its wire format (not JSON, wrong shape, wrong number of results). */
+export class InvalidEndpointResponseError extends BackendCallError {
+  override readonly code = 'invalid_response';
+  constructor(options: { backend: string; message: string; cause?: unknown }) {
+    super({ ...options, isRetryable: false });
+  }
+}
+
+/** An endpoint did not answer within its per-call timeout (retries included); not retried again. */
+export class EndpointTimeoutError extends BackendCallError {
+  override readonly code = 'endpoint_timeout';
+  readonly timeoutMs: number;
+  constructor(options: { backend: string; message: string; timeoutMs: number; cause?: unknown }) {
+    super({ backend: options.backend, message: options.message, isRetryable: false, cause: options.cause });
+    this.timeoutMs = options.timeoutMs;
+  }
+}
+
+/** One item alone is larger than an endpoint's synchronous payload limit, so no split can send it. */
+export class EndpointPayloadTooLargeError extends BackendCallError {
+  override readonly code = 'payload_too_large';
+  readonly bytes: number;
+  readonly limitBytes: number;
+  constructor(options: { backend: string; message: string; bytes: number; limitBytes: number; cause?: unknown }) {
+    super({ backend: options.backend, message: options.message, statusCode: 413, isRetryable: false, cause: options.cause });
+    this.bytes = options.bytes;
+    this.limitBytes = options.limitBytes;
+  }
+}
+
+/** An endpoint's circuit breaker is open (it failed every recent call): the call failed fast, unsent. */
+export class CircuitOpenError extends BackendCallError {
+  override readonly code = 'circuit_open';
+  /** When the breaker lets a probe call through again (epoch ms). */
+  readonly retryAt: number;
+  constructor(options: { backend: string; message: string; retryAt: number }) {
+    super({ backend: options.backend, message: options.message, isRetryable: false });
+    this.retryAt = options.retryAt;
+  }
+}
+
 /** 408/409/429/5xx are worth retrying by default; other failures are not. */
 export function isRetryableStatus(statusCode: number | undefined): boolean {
   if (statusCode === undefined) return false;

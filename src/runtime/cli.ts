@@ -8,7 +8,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import cliProgress from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { FsBlobStore } from '../adapters/storage/index.js';
+import { BlobStoreConfigError, createBlobStore } from '../adapters/storage/index.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { harvest, HarvestOptionsError, HarvestOutputError, type HarvestProgress, type HarvestResult } from '../harvest/index.js';
 import type { BlobStore } from '../ports/blob-store.js';
@@ -35,9 +35,9 @@ interface HarvestFlags {
   readonly json?: boolean;
 }
 
-/** The BlobStore the server is configured with: the one place the CLI picks a storage adapter. */
+/** The BlobStore the server is configured with (`DIFFALIGN_STORAGE`: the fs directory or the S3 bucket), as `createDependencies` wires it. */
 export function createConfiguredStore(config: Config): BlobStore {
-  return new FsBlobStore(config.dataDir);
+  return config.storage === 's3' && config.s3 ? createBlobStore({ storage: 's3', ...config.s3 }) : createBlobStore({ storage: 'fs', root: config.dataDir });
 }
 
 /** Runs the CLI on `argv` (as `process.argv`: node, script, arguments…) and resolves with the exit code. */
@@ -71,17 +71,19 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 async function runHarvest(flags: HarvestFlags, io: CliIo): Promise<number> {
+  let store: BlobStore;
   let config: Config;
   try {
     config = loadConfig(io.env, io.cwd);
+    store = createConfiguredStore(config);
   } catch (error) {
-    if (error instanceof ConfigError) return fail(io, error.message, EXIT.usage);
+    if (error instanceof ConfigError || error instanceof BlobStoreConfigError) return fail(io, error.message, EXIT.usage);
     throw error;
   }
   const progress = progressBar(io);
   try {
     const result = await harvest({
-      store: createConfiguredStore(config),
+      store,
       tenant: flags.tenant ?? config.tenant,
       out: flags.out,
       ...(flags.from !== undefined ? { from: flags.from } : {}),
