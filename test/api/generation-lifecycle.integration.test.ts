@@ -59,23 +59,32 @@ describe('generation lifecycle on the reference world (a real HTTP server on loo
   const imagesOnDisk = async (id: string): Promise<string[]> =>
     (await filesUnder(dataDir)).filter((path) => path.includes(id) && path.endsWith('.png')).map((path) => path.split('/').pop()!.replace('.png', '')).sort();
 
-  it('answers a 300 ms deadline on a budget of 64 with 200, truncated, and the images it finished', async () => {
-    // Prepare: the first image of a new prompt builds its scene mixture in each worker (~150-300 ms on
-    // 2 loaded cores), which alone can exceed 300 ms; a repeated prompt costs ~60 ms + ~30 ms scoring
+  it('answers a 300 ms deadline on a budget of 64 with 200, truncated, and the images it finished (every try truthful; one of at most 5 tries on a loaded machine)', async () => {
+    // Prepare: the first image of a new prompt builds its scene mixture and renders in each worker
+    // (~150-300 ms on 2 loaded cores), which alone can exceed 300 ms; a repeated prompt costs ~60 ms +
+    // ~30 ms scoring, so the prompt is warmed first. On a machine loaded by other test files a try may
+    // still get no image in time: that try must then say so (504 deadline_exceeded), never fail otherwise.
     const prompt = 'a photo of a red train and a purple bear';
-    expect((await post({ prompt, seed: 2, search: { budget: 4 } })).status).toBe(200);
-    // Act
-    const response = await post({ prompt, seed: 3, search: { budget: 64 }, deadline_ms: 300 });
-    const record = (await response.json()) as GenerationRecord;
+    expect((await post({ prompt, seed: 2, search: { budget: 16 } })).status).toBe(200);
+    let record: GenerationRecord | null = null;
+    for (let attempt = 0; attempt < 5 && !record; attempt += 1) {
+      // Act
+      const response = await post({ prompt, seed: 3 + attempt, search: { budget: 64 }, deadline_ms: 300 });
+      const body = (await response.json()) as GenerationRecord & { code?: string };
+      // Assess (every try)
+      expect([200, 504]).toContain(response.status);
+      if (response.status === 504) expect(body.code).toBe('deadline_exceeded');
+      else record = body;
+    }
     // Assess
-    expect(response.status).toBe(200);
-    expect(record.status).toBe('succeeded');
-    expect(record.truncated).toBe(true);
-    expect(record.stop_reason).toBe('deadline');
-    expect(record.best?.url).toBeTruthy();
-    expect(record.usage!.images).toBeGreaterThanOrEqual(1);
-    expect(record.usage!.images).toBeLessThan(64);
-    expect(record.candidates.filter((candidate) => candidate.url)).toHaveLength(record.usage!.images);
+    expect(record).not.toBeNull();
+    expect(record!.status).toBe('succeeded');
+    expect(record!.truncated).toBe(true);
+    expect(record!.stop_reason).toBe('deadline');
+    expect(record!.best?.url).toBeTruthy();
+    expect(record!.usage!.images).toBeGreaterThanOrEqual(1);
+    expect(record!.usage!.images).toBeLessThan(64);
+    expect(record!.candidates.filter((candidate) => candidate.url)).toHaveLength(record!.usage!.images);
   });
 
   it('answers a deadline too short for any image with the 504 deadline_exceeded problem and keeps the record', async () => {
