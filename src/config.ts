@@ -1,13 +1,15 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DiffalignError } from './ports/errors.js';
+import type { SageMakerWorldConfig } from './adapters/sagemaker/index.js';
+import { loadSageMakerConfig } from './runtime/sagemaker-config.js';
 
 /** Environment variables diffalign reads, with their defaults: nothing needs to be set locally. */
 const envSchema = z.object({
   DIFFALIGN_HOST: z.string().min(1).default('127.0.0.1'),
   DIFFALIGN_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   DIFFALIGN_DATA_DIR: z.string().min(1).default('./data'),
-  DIFFALIGN_BACKEND: z.enum(['reference']).default('reference'),
+  DIFFALIGN_BACKEND: z.enum(['reference', 'sagemaker']).default('reference'),
   DIFFALIGN_STORAGE: z.enum(['fs', 's3']).default('fs'),
   DIFFALIGN_S3_BUCKET: z
     .string()
@@ -76,7 +78,9 @@ export interface Config {
   readonly port: number;
   /** Absolute directory of the local filesystem store. */
   readonly dataDir: string;
-  readonly backend: 'reference';
+  readonly backend: 'reference' | 'sagemaker';
+  /** Present when `backend` is `sagemaker`: endpoints, batching, timeouts, retries (src/runtime/sagemaker-config.ts). */
+  readonly sagemaker: SageMakerWorldConfig | undefined;
   /** Blob store: the local directory `dataDir`, or an S3 bucket (`s3`). */
   readonly storage: 'fs' | 's3';
   /** Present when `storage` is `s3`. */
@@ -122,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: values.DIFFALIGN_PORT,
     dataDir: resolve(cwd, values.DIFFALIGN_DATA_DIR),
     backend: values.DIFFALIGN_BACKEND,
+    sagemaker: values.DIFFALIGN_BACKEND === 'sagemaker' ? loadSageMakerConfig(env) : undefined,
     storage: values.DIFFALIGN_STORAGE,
     s3:
       values.DIFFALIGN_STORAGE === 's3'
@@ -152,7 +157,7 @@ export const CONFIG_DOCS: readonly (readonly [string, string, string])[] = [
   ['DIFFALIGN_HOST', '127.0.0.1', 'interface the local server listens on'],
   ['DIFFALIGN_PORT', '8787', 'port of the local server'],
   ['DIFFALIGN_DATA_DIR', './data', 'directory of the local blob store (generations, feedback, idempotency)'],
-  ['DIFFALIGN_BACKEND', 'reference', 'inference backend: `reference` (in-process, CPU, no weights)'],
+  ['DIFFALIGN_BACKEND', 'reference', 'inference backend: `reference` (in-process, CPU, no weights) or `sagemaker` (SageMaker endpoints; see SageMaker)'],
   ['DIFFALIGN_STORAGE', 'fs', 'blob store: `fs` (the local directory DIFFALIGN_DATA_DIR) or `s3` (a bucket)'],
   ['DIFFALIGN_S3_BUCKET', '(none)', 'bucket of the `s3` store; required with DIFFALIGN_STORAGE=s3'],
   ['DIFFALIGN_S3_PREFIX', "''", 'key prefix inside the bucket (e.g. `diffalign/`)'],

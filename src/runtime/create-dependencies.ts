@@ -1,4 +1,5 @@
 import { createReferenceWorld, REFERENCE_SCORER_CALIBRATION } from '../adapters/reference/index.js';
+import { createSageMakerWorld } from '../adapters/sagemaker/index.js';
 import { hostname } from 'node:os';
 import { createBlobStore, FsBlobStore, processIsAlive } from '../adapters/storage/index.js';
 import type { AppDeps } from '../api/app-deps.js';
@@ -17,7 +18,10 @@ export interface WiredDependencies extends AppDeps {
 
 /** Wires the adapters a configuration names into the app's dependencies (the only place adapters meet the app). */
 export function createDependencies(config: Config, extras: Pick<AppDeps, 'waitUntil' | 'logger' | 'supervisor' | 'checkReady'> = {}): WiredDependencies {
-  const world = createReferenceWorld(config.referenceThreads === undefined ? {} : { threads: config.referenceThreads });
+  const world =
+    config.backend === 'sagemaker' && config.sagemaker
+      ? createSageMakerWorld(config.sagemaker)
+      : createReferenceWorld(config.referenceThreads === undefined ? {} : { threads: config.referenceThreads });
   const store =
     config.storage === 's3' && config.s3
       ? createBlobStore({ storage: 's3', ...config.s3 })
@@ -33,7 +37,7 @@ export function createDependencies(config: Config, extras: Pick<AppDeps, 'waitUn
     chatModel: world.chatModel,
     store,
     tenant: config.tenant,
-    defaultRewards: [{ model: 'geneval', weight: 1 }],
+    defaultRewards: [{ model: world.scorers.some((scorer) => scorer.modelId === 'geneval') ? 'geneval' : world.scorers[0]!.modelId, weight: 1 }],
     maxBodyBytes: config.maxBodyBytes,
     heartbeatMs: config.heartbeatMs,
     maxRunning: config.maxRunning,
