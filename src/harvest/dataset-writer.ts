@@ -1,31 +1,19 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import PQueue from 'p-queue';
-import type { BlobStore } from '../ports/blob-store.js';
-import { candidateImageKey } from '../records/generation-layout.js';
-import { imageUid, ktoImagePath, ktoRow, preferenceRow, rankingRow } from './dataset-rows.js';
+import { DATASET_CARD } from './dataset-card.js';
+import { imageUid, ktoRow, preferenceRow, rankingRow } from './dataset-rows.js';
 import { HARVEST_EVENTS_TABLE } from './feedback-reader.js';
 import { sqlString } from './feedback-sql.js';
 import type { GenerationHarvest } from './generation-harvest.js';
 import { columnsLiteral, type HarvestDatabase } from './harvest-database.js';
-import type { HarvestCandidate, HarvestGeneration } from './harvest-generation.js';
-import type { OutputFileDigest } from './harvest-manifest.js';
+import type { HarvestGeneration } from './harvest-generation.js';
 import { PAIR_SIGNALS, type PairSignal } from './harvest-rules.js';
+import type { CollectedImages } from './image-collector.js';
 import type { KtoSplit } from './kto-labels.js';
 import type { ListwiseRanking } from './listwise-ranking.js';
-
-/** The files of a harvest, relative to `--out`. */
-export const OUTPUT_FILES = {
-  preferences: 'preferences.parquet',
-  rankings: 'rankings.parquet',
-  events: 'events.parquet',
-  ktoMetadata: 'kto/metadata.csv',
-  ktoPickSplit: 'kto/train_processed_v3.csv',
-  ktoImages: 'kto/images',
-} as const;
+import { OUTPUT_FILES } from './output-files.js';
 
 /** What the writer is given: the included generations' harvests, and the generations whose events must go. */
 export interface DatasetInput {
@@ -46,9 +34,6 @@ export interface DatasetCounts {
   readonly images: number;
   readonly events: number;
 }
-
-/** Progress of the image phase. */
-export type ImageProgress = (done: number, total: number) => void;
 
 const PARQUET = 'FORMAT parquet, COMPRESSION snappy';
 /** Image tables get small row groups: readers (🤗 datasets) stream row group by row group. */
@@ -124,60 +109,6 @@ const RANKING_COLUMNS: Readonly<Record<string, string>> = {
   final_prompts: 'VARCHAR[]',
   phases: 'VARCHAR[]',
 };
-
-/** The images found for a harvest: their uids (loaded into `harvest_images`), and the KTO files written with their digests. */
-export interface CollectedImages {
-  readonly available: ReadonlySet<string>;
-  readonly ktoFiles: readonly OutputFileDigest[];
-}
-
-/**
- * Loads every image the pairs, labels and rankings refer to through the port into DuckDB
- * (`harvest_images (uid, bytes)`), and writes the KTO ones to `kto/images/` (hashing them as they are
- * written, so the manifest need not read them back). Images not in the store are simply absent.
- */
-export async function collectImages(
-  db: HarvestDatabase,
-  store: BlobStore,
-  tenant: string,
-  harvests: readonly GenerationHarvest[],
-  out: string,
-  onProgress: ImageProgress = () => undefined,
-): Promise<CollectedImages> {
-  const wanted = wantedImages(harvests);
-  const ktoUids = new Set(harvests.flatMap((harvest) => harvest.kto.map((label) => imageUid(harvest.generation.id, label.candidateId))));
-  await mkdir(join(out, OUTPUT_FILES.ktoImages), { recursive: true });
-  await db.run('CREATE OR REPLACE TEMP TABLE harvest_images (uid VARCHAR, bytes BLOB)');
-  const appender = await db.appender('harvest_images');
-  const available = new Set<string>();
-  const ktoFiles: OutputFileDigest[] = [];
-  const queue = new PQueue({ concurrency: 32 });
-  let done = 0;
-  onProgress(0, wanted.size);
-  try {
-    await queue.addAll(
-      [...wanted].map(([uid, { generation, candidate }]) => async () => {
-        const blob = await store.get(candidateImageKey(tenant, generation.id, candidate.id, candidate.mediaType));
-        if (blob) {
-          appender.appendVarchar(uid);
-          appender.appendBlob(blob.body);
-          appender.endRow();
-          available.add(uid);
-          if (ktoUids.has(uid)) {
-            const path = `kto/${ktoImagePath(generation.id, candidate)}`;
-            await writeFile(join(out, path), blob.body);
-            ktoFiles.push({ path, bytes: blob.body.byteLength, sha256: createHash('sha256').update(blob.body).digest('hex') });
-          }
-        }
-        done += 1;
-        onProgress(done, wanted.size);
-      }),
-    );
-  } finally {
-    appender.closeSync();
-  }
-  return { available, ktoFiles };
-}
 
 /**
  * Writes the datasets under `out` from the harvests and the collected images: stages the rows as NDJSON in
@@ -272,6 +203,7 @@ COPY (
   await copyFile(join(out, OUTPUT_FILES.ktoMetadata), join(out, OUTPUT_FILES.ktoPickSplit));
 
   const events = await writeEvents(db, input.droppedGenerations, target(OUTPUT_FILES.events));
+  await writeFile(join(out, OUTPUT_FILES.datasetCard), DATASET_CARD);
   return {
     preferences: pairRows.length,
     preferencesBySignal: bySignal,
@@ -282,20 +214,6 @@ COPY (
     images: images.ktoFiles.length,
     events,
   };
-}
-
-/** Every image a pair, label or ranking of the harvests refers to, by uid. */
-function wantedImages(harvests: readonly GenerationHarvest[]): Map<string, { readonly generation: HarvestGeneration; readonly candidate: HarvestCandidate }> {
-  const wanted = new Map<string, { generation: HarvestGeneration; candidate: HarvestCandidate }>();
-  for (const { generation, pairs, kto, ranking } of harvests) {
-    const byId = new Map(generation.candidates.map((candidate) => [candidate.id, candidate]));
-    const ids = [...pairs.flatMap((pair) => [pair.preferred, pair.rejected]), ...kto.map((label) => label.candidateId), ...(ranking?.candidates.map((c) => c.id) ?? [])];
-    for (const id of ids) {
-      const candidate = byId.get(id);
-      if (candidate) wanted.set(imageUid(generation.id, id), { generation, candidate });
-    }
-  }
-  return wanted;
 }
 
 /** The ranking restricted to candidates whose image was found; null when fewer than two remain. */
@@ -321,9 +239,8 @@ SELECT e.event_id, e.tenant, substr(e.received_at, 1, 10) AS dt, substr(e.receiv
 FROM ${HARVEST_EVENTS_TABLE} e
 WHERE NOT EXISTS (SELECT 1 FROM harvest_dropped_generations d WHERE d.generation_id = e.generation_id)
 ORDER BY e.event_id`;
-  await db.run(`COPY (${select}) TO ${target} (${PARQUET})`);
-  const [row] = await db.rows(`SELECT count(*) AS n FROM (${select})`);
-  return Number(row?.n ?? 0);
+  const [written] = await db.rows(`COPY (${select}) TO ${target} (${PARQUET})`);
+  return Number(written?.Count ?? 0);
 }
 
 /** Writes rows as NDJSON, streaming (respecting backpressure). */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { DuckDBVector } from '@duckdb/node-api';
-import type { FeedbackType, HarvestEvent } from './harvest-event.js';
 import { columnsLiteral, type HarvestDatabase } from './harvest-database.js';
+import { allocateColumns, KeptEvents } from './kept-events.js';
 import {
   dedupedEventsQuery,
   duplicateCountsQuery,
@@ -30,9 +30,9 @@ export interface FeedbackCounts {
   readonly kept: number;
 }
 
-/** The events that count (in storage order), the counts, and the tenant's erased app users. */
+/** The events that count (grouped by generation), the counts, and the tenant's erased app users. */
 export interface FeedbackRead {
-  readonly events: readonly HarvestEvent[];
+  readonly events: KeptEvents;
   readonly counts: FeedbackCounts;
   readonly erasedUsers: ReadonlySet<string>;
 }
@@ -91,16 +91,16 @@ export async function readFeedback(db: HarvestDatabase, root: string, scope: Fee
 }
 
 /**
- * Moves the kept events into JS objects, in storage order (file, then line; the rules sort each generation's
- * events by receipt themselves). DuckDB-only and built for speed, since turning a VARCHAR into a JS string
+ * Moves the kept events into JS typed columns (`KeptEvents`; the rules sort each generation's events by
+ * receipt themselves). DuckDB-only and built for speed, since turning a VARCHAR into a JS string
  * costs far more per value than a number: the kept rows are picked from `harvest_scoped` by a semi-join on
  * the kept ids (no deduplicated copy is materialised), repeated strings (generation ids, users, candidate
  * ids, choices) cross as codes of one ENUM (`enum_code`, no joins), the type as its index in
  * `FEEDBACK_TYPE_NAMES`, the time as epoch ms, and the unique event ids as one joined string; both results
  * are ordered by `rowid`, so they line up. Exact copies of a line (same event id) are kept once here.
  */
-async function transferEvents(db: HarvestDatabase, keptCount: number): Promise<HarvestEvent[]> {
-  if (keptCount === 0) return [];
+async function transferEvents(db: HarvestDatabase, keptCount: number): Promise<KeptEvents> {
+  if (keptCount === 0) return new KeptEvents(allocateColumns(0), [], FEEDBACK_TYPE_NAMES);
   const scoped = 'harvest_scoped';
   const kept = `s.excluded IS NULL AND s.event_id IN (SELECT event_id FROM harvest_kept)`;
   const texts = ['generation_id', 'app_user', 'candidate_id', 'candidate_ids[1]', 'candidate_ids[2]', 'choice'];
@@ -118,10 +118,10 @@ FROM ${scoped} s WHERE ${kept} ORDER BY s.rowid`);
     `SELECT string_agg(s.event_id, chr(10) ORDER BY s.rowid) AS joined, count(*) AS n FROM ${scoped} s WHERE ${kept}`,
     `SELECT s.event_id AS value FROM ${scoped} s WHERE ${kept} ORDER BY s.rowid`,
   );
-  const text = (value: number): string | null => (value >= 0 ? dictionary[value]! : null);
-  const events: HarvestEvent[] = [];
   // exact copies of a line (same event id) both pass the semi-join; only when there are any is a set needed
   const seen = ids.length > keptCount ? new Set<string>() : null;
+  const size = seen ? keptCount : ids.length;
+  const columns = allocateColumns(size);
   let index = 0;
   for (const chunk of chunks) {
     const [generation, user, candidate, first, second, choice, type, rating, receivedAt] = Array.from({ length: 9 }, (_, column) => chunk.getColumnVector(column) as DuckDBVector<number>);
@@ -132,23 +132,21 @@ FROM ${scoped} s WHERE ${kept} ORDER BY s.rowid`);
         if (seen.has(eventId)) continue;
         seen.add(eventId);
       }
-      const firstId = text(first!.getItem(row)!);
-      const secondId = text(second!.getItem(row)!);
-      const ratingValue = rating!.getItem(row)!;
-      events.push({
-        eventId,
-        type: FEEDBACK_TYPE_NAMES[type!.getItem(row)!] as FeedbackType,
-        generationId: text(generation!.getItem(row)!)!,
-        candidateId: text(candidate!.getItem(row)!),
-        candidateIds: firstId !== null && secondId !== null ? [firstId, secondId] : null,
-        choice: text(choice!.getItem(row)!),
-        rating: ratingValue >= 0 ? ratingValue : null,
-        appUser: text(user!.getItem(row)!),
-        receivedAt: receivedAt!.getItem(row)!,
-      });
+      const at = columns.count;
+      columns.count += 1;
+      columns.eventIds[at] = eventId;
+      columns.generation[at] = generation!.getItem(row)!;
+      columns.user[at] = user!.getItem(row)!;
+      columns.candidate[at] = candidate!.getItem(row)!;
+      columns.first[at] = first!.getItem(row)!;
+      columns.second[at] = second!.getItem(row)!;
+      columns.choice[at] = choice!.getItem(row)!;
+      columns.type[at] = type!.getItem(row)!;
+      columns.rating[at] = rating!.getItem(row)!;
+      columns.receivedAt[at] = receivedAt!.getItem(row)!;
     }
   }
-  return events;
+  return new KeptEvents(columns, dictionary, FEEDBACK_TYPE_NAMES);
 }
 
 /**

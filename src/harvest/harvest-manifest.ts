@@ -24,6 +24,8 @@ export interface HarvestManifest {
   readonly files: readonly OutputFileDigest[];
   /** SHA-256 of the `sha256sum`-style listing of `files` (`<sha256>  <path>\n` per file, in order). */
   readonly content_sha256: string;
+  /** What was left out that a reader of the dataset should know about (the counts say how much). */
+  readonly warnings: readonly string[];
 }
 
 /** Counts per stage, per output and per signal. */
@@ -106,4 +108,14 @@ export function diffalignVersion(): string {
     directory = dirname(directory);
   }
   return 'unknown';
+}
+
+/** The warnings a harvest's counts call for: data that was there but could not be used. */
+export function harvestWarnings(counts: HarvestCounts): string[] {
+  const warnings: string[] = [];
+  if (counts.events.malformed > 0) warnings.push(`${counts.events.malformed} feedback lines were malformed (no event id, generation, receive time or a known type) and were skipped`);
+  if (counts.events.missing_generation > 0) warnings.push(`${counts.events.missing_generation} events were about ${counts.generations.missing} generations whose records are gone, and were dropped`);
+  if (counts.events.unknown_candidate > 0) warnings.push(`${counts.events.unknown_candidate} events named candidates their generation does not have (or that failed), and were ignored`);
+  if (counts.missing_images > 0) warnings.push(`${counts.missing_images} pairs, labels or ranking entries were left out because an image is not in the store`);
+  return warnings;
 }

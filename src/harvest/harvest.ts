@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BlobStore } from '../ports/blob-store.js';
-import { collectImages, OUTPUT_FILES, writeDatasets } from './dataset-writer.js';
+import { writeDatasets } from './dataset-writer.js';
 import { locateFeedbackFiles } from './feedback-location.js';
 import { readFeedback } from './feedback-reader.js';
 import type { FeedbackScope } from './feedback-sql.js';
@@ -10,9 +10,10 @@ import { harvestGeneration, type GenerationHarvest } from './generation-harvest.
 import { loadGenerations } from './generation-loader.js';
 import { HarvestDatabase } from './harvest-database.js';
 import { HarvestOptionsError, HarvestOutputError } from './harvest-errors.js';
-import type { HarvestEvent } from './harvest-event.js';
-import { diffalignVersion, digestOutputs, type HarvestManifest } from './harvest-manifest.js';
+import { diffalignVersion, digestOutputs, harvestWarnings, type HarvestCounts, type HarvestManifest } from './harvest-manifest.js';
 import { DEFAULT_THRESHOLDS, HARVEST_RULES, PAIR_SIGNALS, SIGNAL_WEIGHTS, type HarvestThresholds } from './harvest-rules.js';
+import { collectImages } from './image-collector.js';
+import { OUTPUT_FILES } from './output-files.js';
 
 /** Options of `harvest()`. */
 export interface HarvestOptions {
@@ -47,19 +48,23 @@ export interface HarvestProgress {
 export interface HarvestResult {
   readonly out: string;
   readonly manifest: HarvestManifest;
+  /** Wall time per phase. */
   readonly timingsMs: Readonly<Record<HarvestPhase, number>>;
+  /** CPU time of the process per phase (user + system, all threads: DuckDB's too), telling work from waiting on a busy machine. */
+  readonly cpuMs: Readonly<Record<HarvestPhase, number>>;
 }
 
 const TENANT = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const OUTPUTS = [OUTPUT_FILES.preferences, OUTPUT_FILES.rankings, OUTPUT_FILES.events, 'kto'] as const;
+const OUTPUTS = [OUTPUT_FILES.datasetCard, OUTPUT_FILES.preferences, OUTPUT_FILES.rankings, OUTPUT_FILES.events, 'kto'] as const;
 
 /**
  * Harvests one tenant's feedback and generations into training datasets under `out`: `preferences.parquet`
  * (Pick-a-Pic v2 layout for Diffusion-DPO, with provenance and noise recipes), `kto/` (Diffusion-KTO's csv
- * beside the images), `rankings.parquet` (listwise), `events.parquet` (the events that counted) and
- * `manifest.json` (counts, rules, thresholds, content hash; written last, so its presence marks a complete
- * harvest). Reading and deduplication run in an embedded DuckDB; the rules (`harvest-rules.ts`) in JS.
+ * beside the images), `rankings.parquet` (listwise), `events.parquet` (the events that counted), `README.md`
+ * (a 🤗 datasets card, so trainers load the directory) and `manifest.json` (counts, rules, thresholds,
+ * content hash; written last, so its presence marks a complete harvest). Reading and deduplication run in
+ * an embedded DuckDB; the rules (`harvest-rules.ts`) in JS, one generation at a time.
  */
 export async function harvest(options: HarvestOptions): Promise<HarvestResult> {
   const scope = validateScope(options);
@@ -68,12 +73,16 @@ export async function harvest(options: HarvestOptions): Promise<HarvestResult> {
   await prepareOutputDirectory(out);
   const report = options.onProgress ?? (() => undefined);
   const timings = Object.fromEntries(HARVEST_PHASES.map((phase) => [phase, 0])) as Record<HarvestPhase, number>;
+  const cpu = { ...timings };
   const timed = async <T>(phase: HarvestPhase, work: () => Promise<T> | T): Promise<T> => {
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     try {
       return await work();
     } finally {
       timings[phase] += performance.now() - started;
+      const used = process.cpuUsage(cpuStarted);
+      cpu[phase] += (used.user + used.system) / 1000;
     }
   };
 
@@ -85,13 +94,7 @@ export async function harvest(options: HarvestOptions): Promise<HarvestResult> {
     const feedback = await timed('events', () => readFeedback(db, files.root, scope));
     report({ phase: 'events', done: 1, total: 1 });
 
-    const byGeneration = new Map<string, HarvestEvent[]>();
-    for (const event of feedback.events) {
-      const list = byGeneration.get(event.generationId);
-      if (list) list.push(event);
-      else byGeneration.set(event.generationId, [event]);
-    }
-    const ids = [...byGeneration.keys()].sort();
+    const ids = feedback.events.generationIds();
     const loaded = await timed('records', () =>
       loadGenerations(options.store, scope.tenant, ids, feedback.erasedUsers, (done, total) => report({ phase: 'records', done, total })),
     );
@@ -99,7 +102,7 @@ export async function harvest(options: HarvestOptions): Promise<HarvestResult> {
     const harvests: GenerationHarvest[] = await timed('rules', () =>
       ids.flatMap((id) => {
         const generation = loaded.generations.get(id);
-        return generation ? [harvestGeneration(generation, byGeneration.get(id)!, thresholds)] : [];
+        return generation ? [harvestGeneration(generation, feedback.events.eventsOf(id), thresholds)] : [];
       }),
     );
     report({ phase: 'rules', done: harvests.length, total: harvests.length });
@@ -108,9 +111,35 @@ export async function harvest(options: HarvestOptions): Promise<HarvestResult> {
 
     const manifest = await timed('write', async () => {
       report({ phase: 'write', done: 0, total: 1 });
-      const counts = await writeDatasets(db, { harvests, droppedGenerations: [...loaded.erased, ...loaded.missing] }, images, out, temp);
+      const written = await writeDatasets(db, { harvests, droppedGenerations: [...loaded.erased, ...loaded.missing] }, images, out, temp);
       const digest = await digestOutputs(out, OUTPUTS, images.ktoFiles);
-      const eventsAbout = (generations: readonly string[]): number => generations.reduce((sum, id) => sum + (byGeneration.get(id)?.length ?? 0), 0);
+      const eventsAbout = (generations: readonly string[]): number => generations.reduce((sum, id) => sum + feedback.events.countOf(id), 0);
+      const counts: HarvestCounts = {
+        events: {
+          read: feedback.counts.read,
+          malformed: feedback.counts.malformed,
+          unconsented: feedback.counts.unconsented,
+          erased_user: feedback.counts.erasedUser,
+          duplicate_event_id: feedback.counts.duplicateEventId,
+          duplicate_client_event_id: feedback.counts.duplicateClientEventId,
+          erased_generation: eventsAbout(loaded.erased),
+          missing_generation: eventsAbout(loaded.missing),
+          unknown_candidate: harvests.reduce((sum, entry) => sum + entry.ignoredEvents, 0),
+          harvested: written.events,
+        },
+        generations: { referenced: ids.length, included: harvests.length, erased: loaded.erased.length, missing: loaded.missing.length },
+        preferences: {
+          total: written.preferences,
+          human: written.preferences - written.aiFeedback,
+          ai_feedback: written.aiFeedback,
+          by_signal: Object.fromEntries(PAIR_SIGNALS.map((signal) => [signal, written.preferencesBySignal[signal]])) as HarvestCounts['preferences']['by_signal'],
+          ties_dropped: harvests.reduce((sum, entry) => sum + entry.ties, 0),
+          conflicting_dropped: harvests.reduce((sum, entry) => sum + entry.conflicting, 0),
+        },
+        kto: { ...written.kto, total: written.kto.exclusive_win + written.kto.exclusive_lose + written.kto.intersections, images: written.images },
+        rankings: written.rankings,
+        missing_images: written.missingImages,
+      };
       const result: HarvestManifest = {
         format: 'diffalign-harvest/1',
         diffalign_version: diffalignVersion(),
@@ -121,40 +150,16 @@ export async function harvest(options: HarvestOptions): Promise<HarvestResult> {
         rules: HARVEST_RULES,
         thresholds: { ai_margin: thresholds.aiMarginThreshold, include_ai_feedback: thresholds.includeAiFeedback, ai_max_pairs_per_generation: thresholds.aiMaxPairsPerGeneration },
         weights: SIGNAL_WEIGHTS,
-        counts: {
-          events: {
-            read: feedback.counts.read,
-            malformed: feedback.counts.malformed,
-            unconsented: feedback.counts.unconsented,
-            erased_user: feedback.counts.erasedUser,
-            duplicate_event_id: feedback.counts.duplicateEventId,
-            duplicate_client_event_id: feedback.counts.duplicateClientEventId,
-            erased_generation: eventsAbout(loaded.erased),
-            missing_generation: eventsAbout(loaded.missing),
-            unknown_candidate: harvests.reduce((sum, entry) => sum + entry.ignoredEvents, 0),
-            harvested: counts.events,
-          },
-          generations: { referenced: ids.length, included: harvests.length, erased: loaded.erased.length, missing: loaded.missing.length },
-          preferences: {
-            total: counts.preferences,
-            human: counts.preferences - counts.aiFeedback,
-            ai_feedback: counts.aiFeedback,
-            by_signal: Object.fromEntries(PAIR_SIGNALS.map((signal) => [signal, counts.preferencesBySignal[signal]])) as HarvestManifest['counts']['preferences']['by_signal'],
-            ties_dropped: harvests.reduce((sum, entry) => sum + entry.ties, 0),
-            conflicting_dropped: harvests.reduce((sum, entry) => sum + entry.conflicting, 0),
-          },
-          kto: { ...counts.kto, total: counts.kto.exclusive_win + counts.kto.exclusive_lose + counts.kto.intersections, images: counts.images },
-          rankings: counts.rankings,
-          missing_images: counts.missingImages,
-        },
+        counts,
         files: digest.files,
         content_sha256: digest.contentSha256,
+        warnings: harvestWarnings(counts),
       };
       await writeFile(join(out, 'manifest.json'), `${JSON.stringify(result, null, 2)}\n`);
       report({ phase: 'write', done: 1, total: 1 });
       return result;
     });
-    return { out, manifest, timingsMs: timings };
+    return { out, manifest, timingsMs: timings, cpuMs: cpu };
   } finally {
     db.close();
     await rm(temp, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 export { candidateTiers, type CandidateTiers, type TierEvidence } from './candidate-tiers.js';
 export { imageUid, ktoRow, noiseJson, preferenceRow, rankingRow } from './dataset-rows.js';
-export { collectImages, OUTPUT_FILES, writeDatasets, type CollectedImages, type DatasetCounts, type DatasetInput } from './dataset-writer.js';
+export { DATASET_CARD } from './dataset-card.js';
+export { writeDatasets, type DatasetCounts, type DatasetInput } from './dataset-writer.js';
 export { localRootOf, locateFeedbackFiles, type FeedbackFiles } from './feedback-location.js';
 export { readFeedback, type FeedbackCounts, type FeedbackRead } from './feedback-reader.js';
 export { dedupedEventsQuery, keptEventIdsQuery, scopedFeedbackQuery, type FeedbackScope } from './feedback-sql.js';
@@ -11,7 +12,7 @@ export { HarvestDatabase } from './harvest-database.js';
 export { HarvestOptionsError, HarvestOutputError } from './harvest-errors.js';
 export type { FeedbackType, HarvestEvent } from './harvest-event.js';
 export { toHarvestGeneration, type HarvestCandidate, type HarvestGeneration } from './harvest-generation.js';
-export { diffalignVersion, type HarvestCounts, type HarvestManifest, type OutputFileDigest } from './harvest-manifest.js';
+export { diffalignVersion, harvestWarnings, type HarvestCounts, type HarvestManifest, type OutputFileDigest } from './harvest-manifest.js';
 export {
   DEFAULT_THRESHOLDS,
   HARVEST_RULES,
@@ -22,7 +23,10 @@ export {
   type HarvestThresholds,
   type PairSignal,
 } from './harvest-rules.js';
+export { allocateColumns, KeptEvents, type EventColumns } from './kept-events.js';
+export { collectImages, type CollectedImages, type ImageProgress } from './image-collector.js';
 export { ktoLabels, type KtoLabel, type KtoSplit } from './kto-labels.js';
 export { listwiseRanking, type ListwiseRanking } from './listwise-ranking.js';
+export { OUTPUT_FILES } from './output-files.js';
 export { aiRewardPairs, humanPairs, pairKey, type HumanPairs, type PreferencePair } from './preference-pairs.js';
 export { rankingNumericId, stableNumericId, userNumericId } from './stable-id.js';

@@ -94,7 +94,8 @@ async function runHarvest(flags: HarvestFlags, io: CliIo): Promise<number> {
       onProgress: progress.update,
     });
     progress.stop();
-    io.stdout.write(flags.json ? `${JSON.stringify({ out: result.out, timings_ms: result.timingsMs, manifest: result.manifest })}\n` : formatSummary(result));
+    for (const warning of result.manifest.warnings) io.stderr.write(`diffalign harvest: warning: ${warning}\n`);
+    io.stdout.write(flags.json ? `${JSON.stringify({ out: result.out, timings_ms: result.timingsMs, cpu_ms: result.cpuMs, manifest: result.manifest })}\n` : formatSummary(result));
     return EXIT.ok;
   } catch (error) {
     progress.stop();
