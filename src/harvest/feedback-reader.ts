@@ -92,49 +92,38 @@ export async function readFeedback(db: HarvestDatabase, root: string, scope: Fee
 
 /**
  * Moves the kept events into JS typed columns (`KeptEvents`; the rules sort each generation's events by
- * receipt themselves). DuckDB-only and built for speed, since turning a VARCHAR into a JS string
- * costs far more per value than a number: the kept rows are picked from `harvest_scoped` by a semi-join on
- * the kept ids (no deduplicated copy is materialised), repeated strings (generation ids, users, candidate
- * ids, choices) cross as codes of one ENUM (`enum_code`, no joins), the type as its index in
- * `FEEDBACK_TYPE_NAMES`, the time as epoch ms, and the unique event ids as one joined string; both results
- * are ordered by `rowid`, so they line up. Exact copies of a line (same event id) are kept once here.
+ * receipt themselves). DuckDB-only and built for speed, since turning a VARCHAR into a JS string costs far
+ * more per value than a number: repeated strings (generation ids, users, candidate ids, choices) cross as
+ * codes of one ENUM (`enum_code`, no joins), the type as its index in `FEEDBACK_TYPE_NAMES`, the time as
+ * epoch ms; the unique event ids cross once, as one joined string of `harvest_kept` in `rowid` order, and
+ * every kept row carries its event's `rowid` there as its slot. Exact copies of a line (same event id)
+ * fill the same slot with the same values, so they count once.
  */
 async function transferEvents(db: HarvestDatabase, keptCount: number): Promise<KeptEvents> {
   if (keptCount === 0) return new KeptEvents(allocateColumns(0), [], FEEDBACK_TYPE_NAMES);
-  const scoped = 'harvest_scoped';
-  const kept = `s.excluded IS NULL AND s.event_id IN (SELECT event_id FROM harvest_kept)`;
   const texts = ['generation_id', 'app_user', 'candidate_id', 'candidate_ids[1]', 'candidate_ids[2]', 'choice'];
   await db.run(`DROP TYPE IF EXISTS harvest_text; CREATE TYPE harvest_text AS ENUM (
-SELECT DISTINCT value FROM (${texts.map((column) => `SELECT s.${column} AS value FROM ${scoped} s WHERE s.excluded IS NULL`).join(' UNION ALL ')}) WHERE value IS NOT NULL)`);
+SELECT DISTINCT value FROM (${texts.map((column) => `SELECT s.${column} AS value FROM harvest_scoped s WHERE s.excluded IS NULL`).join(' UNION ALL ')}) WHERE value IS NOT NULL)`);
   const dictionary = await joinedStrings(db, 'SELECT array_to_string(enum_range(NULL::harvest_text), chr(10)) AS joined, len(enum_range(NULL::harvest_text)) AS n', 'SELECT unnest(enum_range(NULL::harvest_text)) AS value');
-  const code = (column: string): string => `COALESCE(CAST(enum_code(CAST(s.${column} AS harvest_text)) AS INTEGER), -1)`;
-  const typeCase = FEEDBACK_TYPE_NAMES.map((name, index) => `WHEN ${sqlString(name)} THEN ${index}`).join(' ');
-  const chunks = await db.chunks(`
-SELECT ${texts.map(code).join(', ')}, CAST(CASE s.type ${typeCase} ELSE -1 END AS INTEGER),
-       COALESCE(s.rating, -1), COALESCE(CAST(epoch_ms(TRY_CAST(s.received_at AS TIMESTAMP)) AS DOUBLE), 0)
-FROM ${scoped} s WHERE ${kept} ORDER BY s.rowid`);
   const ids = await joinedStrings(
     db,
-    `SELECT string_agg(s.event_id, chr(10) ORDER BY s.rowid) AS joined, count(*) AS n FROM ${scoped} s WHERE ${kept}`,
-    `SELECT s.event_id AS value FROM ${scoped} s WHERE ${kept} ORDER BY s.rowid`,
+    'SELECT string_agg(event_id, chr(10) ORDER BY rowid) AS joined, count(*) AS n FROM harvest_kept',
+    'SELECT event_id AS value FROM harvest_kept ORDER BY rowid',
   );
-  // exact copies of a line (same event id) both pass the semi-join; only when there are any is a set needed
-  const seen = ids.length > keptCount ? new Set<string>() : null;
-  const size = seen ? keptCount : ids.length;
-  const columns = allocateColumns(size);
-  let index = 0;
+  const code = (column: string): string => `COALESCE(CAST(enum_code(TRY_CAST(s.${column} AS harvest_text)) AS INTEGER), -1)`;
+  const typeCase = FEEDBACK_TYPE_NAMES.map((name, index) => `WHEN ${sqlString(name)} THEN ${index}`).join(' ');
+  const chunks = await db.chunks(`
+SELECT CAST(k.rowid AS INTEGER), ${texts.map(code).join(', ')}, CAST(CASE s.type ${typeCase} ELSE -1 END AS INTEGER),
+       COALESCE(s.rating, -1), COALESCE(CAST(epoch_ms(TRY_CAST(s.received_at AS TIMESTAMP)) AS DOUBLE), 0)
+FROM harvest_scoped s JOIN harvest_kept k ON k.event_id = s.event_id
+WHERE s.excluded IS NULL`);
+  const columns = allocateColumns(ids.length);
+  columns.count = ids.length;
+  ids.forEach((id, slot) => (columns.eventIds[slot] = id));
   for (const chunk of chunks) {
-    const [generation, user, candidate, first, second, choice, type, rating, receivedAt] = Array.from({ length: 9 }, (_, column) => chunk.getColumnVector(column) as DuckDBVector<number>);
+    const [slots, generation, user, candidate, first, second, choice, type, rating, receivedAt] = Array.from({ length: 10 }, (_, column) => chunk.getColumnVector(column) as DuckDBVector<number>);
     for (let row = 0; row < chunk.rowCount; row += 1) {
-      const eventId = ids[index]!;
-      index += 1;
-      if (seen) {
-        if (seen.has(eventId)) continue;
-        seen.add(eventId);
-      }
-      const at = columns.count;
-      columns.count += 1;
-      columns.eventIds[at] = eventId;
+      const at = slots!.getItem(row)!;
       columns.generation[at] = generation!.getItem(row)!;
       columns.user[at] = user!.getItem(row)!;
       columns.candidate[at] = candidate!.getItem(row)!;

@@ -5,6 +5,7 @@
  * Exit codes: 0 done, 2 bad usage or configuration, 1 the harvest failed.
  */
 import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import cliProgress from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -85,7 +86,7 @@ async function runHarvest(flags: HarvestFlags, io: CliIo): Promise<number> {
     const result = await harvest({
       store,
       tenant: flags.tenant ?? config.tenant,
-      out: flags.out,
+      out: resolve(io.cwd, flags.out),
       ...(flags.from !== undefined ? { from: flags.from } : {}),
       ...(flags.to !== undefined ? { to: flags.to } : {}),
       ...(flags.aiMargin !== undefined ? { aiMarginThreshold: flags.aiMargin } : {}),
