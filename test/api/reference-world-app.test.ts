@@ -7,6 +7,7 @@ import type { GenerationRecord } from '../../src/api/schemas/generation-record.j
 import { loadConfig } from '../../src/config.js';
 import { createDependencies } from '../../src/runtime/create-dependencies.js';
 import { parseSse } from '../support/sse.js';
+import { reproducible } from '../support/reproducible-record.js';
 
 async function referenceApp() {
   const dataDir = await mkdtemp(join(tmpdir(), 'diffalign-ref-'));
@@ -19,16 +20,6 @@ const generate = async (app: Awaited<ReturnType<typeof referenceApp>>, body: unk
   return (await response.json()) as GenerationRecord;
 };
 
-/** The parts of a record that must not depend on when or where it ran. */
-const reproducible = (record: GenerationRecord) => ({
-  final_prompt: record.final_prompt,
-  best: record.best?.id,
-  candidates: record.candidates.map(({ url: _url, ...candidate }) => candidate),
-  trace: record.trace,
-  images: record.usage?.images,
-  search_nfe: record.usage?.search_nfe,
-  final_nfe: record.usage?.final_nfe,
-});
 
 describe('the app on the reference world (as npm start wires it)', () => {
   it('gives the same record for the same request and seed, on two separate apps', async () => {

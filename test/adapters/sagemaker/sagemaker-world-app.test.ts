@@ -12,6 +12,7 @@ import { startSageMakerEmulator, type SageMakerEmulator } from '../../../src/emu
 import type { ScorerEntry } from '../../../src/engine/generation-plan.js';
 import { createDependencies } from '../../../src/runtime/create-dependencies.js';
 import { loadSageMakerConfig } from '../../../src/runtime/sagemaker-config.js';
+import { reproducible } from '../../support/reproducible-record.js';
 
 type App = ReturnType<typeof createApp>;
 
@@ -46,16 +47,6 @@ async function generate(app: App, body: unknown): Promise<{ status: number; reco
   return { status: response.status, record: (await response.json()) as GenerationRecord };
 }
 
-/** The parts of a record that must not depend on when or where it ran (as in reference-world-app.test.ts). */
-const reproducible = (record: GenerationRecord) => ({
-  final_prompt: record.final_prompt,
-  best: record.best?.id,
-  candidates: record.candidates.map(({ url: _url, ...candidate }) => candidate),
-  trace: record.trace,
-  images: record.usage?.images,
-  search_nfe: record.usage?.search_nfe,
-  final_nfe: record.usage?.final_nfe,
-});
 
 describe('the app on the SageMaker backend against the emulator', () => {
   let reference: ReferenceEmulatorWorld;
