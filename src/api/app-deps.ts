@@ -30,7 +30,10 @@ export interface AppDeps {
   readonly logger?: Logger;
   /** Admission, live generations and shutdown of this process; createApp makes one when absent. */
   readonly supervisor?: GenerationSupervisor;
-  /** When the store can presign (S3): image requests answer 302 to a presigned GET valid this long. */
+  /**
+   * When the store can presign (S3): image requests answer 302 to a presigned GET valid this long, and a
+   * generator that accepts uploads writes each image straight into the store through a presigned PUT.
+   */
   readonly presignImageSeconds?: number;
   /** How long an Idempotency-Key is remembered (default 24 h). */
   readonly idempotencyTtlSeconds?: number;

@@ -84,6 +84,7 @@ export async function runAndRecord(accepted: AcceptedGeneration, context: RunCon
     { record: running, owner: context.owner, events: context.queued.events },
   );
   journal.update(() => running);
+  const presignSeconds = deps.presignImageSeconds;
   const engineDeps: EngineDeps = {
     generator: deps.generator,
     scorers: deps.scorers,
@@ -97,6 +98,18 @@ export async function runAndRecord(accepted: AcceptedGeneration, context: RunCon
         await store.saveImage(accepted.id, candidateId, image.bytes, image.mediaType);
         return { url: candidateUrl(accepted.baseUrl, accepted.id, candidateId) };
       },
+      ...(presignSeconds !== undefined && deps.store.presignPut && deps.store.presignGet
+        ? {
+            prepareUpload: async (candidateId: string, mediaType: string) => {
+              // as for saved images: the record lists the candidate before the endpoint can write its image
+              await journal.flushed();
+              const key = store.imageKey(accepted.id, candidateId, mediaType);
+              const putUrl = await deps.store.presignPut!(key, { expiresInSeconds: presignSeconds, contentType: mediaType });
+              const readUrl = await deps.store.presignGet!(key, { expiresInSeconds: presignSeconds });
+              return { putUrl, readUrl, url: candidateUrl(accepted.baseUrl, accepted.id, candidateId) };
+            },
+          }
+        : {}),
     },
   };
   const run = deps.runGeneration ?? defaultRunGeneration;

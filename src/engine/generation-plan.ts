@@ -72,6 +72,12 @@ export interface ScorerEntry {
 /** Stores a candidate's image as soon as it exists and says where it can be fetched. */
 export interface ImageSink {
   save(candidateId: string, image: { readonly bytes: Uint8Array; readonly mediaType: string }): Promise<{ readonly url: string }>;
+  /**
+   * Optional: where a generator that `acceptsUploads` should write a candidate's image itself — a
+   * presigned PUT URL, a URL scorers can read it from, and the link the record keeps — or null when
+   * uploads are not possible (then the image comes back inline and is saved as usual).
+   */
+  prepareUpload?(candidateId: string, mediaType: string): Promise<{ readonly putUrl: string; readonly readUrl: string; readonly url: string } | null>;
 }
 
 /** The ports the engine works with, injected by the runtime. */

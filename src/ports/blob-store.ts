@@ -76,4 +76,9 @@ export interface BlobStore {
    * that cannot hand out links (the filesystem) leave it undefined.
    */
   presignGet?(key: string, options: PresignOptions): Promise<string>;
+  /**
+   * Optional capability (S3): a URL that PUTs the object (with this content type) without credentials
+   * until it expires, so an inference endpoint can write an image straight into the store.
+   */
+  presignPut?(key: string, options: PresignOptions & { readonly contentType: string }): Promise<string>;
 }

@@ -14,6 +14,12 @@ export interface GenerateItem {
   readonly width: number;
   readonly height: number;
   readonly format: 'png';
+  /**
+   * Where the endpoint writes the image instead of returning its bytes (a presigned PUT URL), so image
+   * bytes never transit the API; only sent to generators with `acceptsUploads`. The answer is then a
+   * `url` ImageRef.
+   */
+  readonly output?: { readonly putUrl: string };
 }
 
 /** Options of one generator call: a batch of at most `maxBatchSize` items. */
@@ -48,5 +54,7 @@ export interface GeneratorV1 {
   readonly maxBatchSize: number;
   /** How many calls may be in flight at once. */
   readonly maxConcurrency: number;
+  /** Optional capability: the generator honours `GenerateItem.output` (writes images to presigned URLs). */
+  readonly acceptsUploads?: boolean;
   doGenerate(options: GenerateOptions): Promise<GenerateResult>;
 }

@@ -17,6 +17,8 @@ export interface SageMakerGeneratorConfig extends SageMakerEndpointConfig {
 export class SageMakerGenerator extends SageMakerAdapter implements GeneratorV1 {
   readonly maxBatchSize: number;
   readonly maxConcurrency: number;
+  /** generator-v1 items may carry `output.put_url`: the endpoint PUTs the image there and answers its URL. */
+  readonly acceptsUploads = true;
 
   constructor(modelId: string, config: SageMakerGeneratorConfig) {
     super(modelId, config);
@@ -70,6 +72,7 @@ function toWireItem(item: GenerateItem): GeneratorV1Item {
     width: item.width,
     height: item.height,
     format: item.format,
+    ...(item.output ? { output: { put_url: item.output.putUrl } } : {}),
   };
 }
 

@@ -166,6 +166,12 @@ export class S3BlobStore implements BlobStore {
     return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }), { expiresIn: seconds });
   }
 
+  async presignPut(key: string, options: PresignOptions & { readonly contentType: string }): Promise<string> {
+    const seconds = options.expiresInSeconds;
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 604_800) throw new RangeError(`presignPut: expiresInSeconds must be 1 to 604800, got ${seconds}`);
+    return getSignedUrl(this.client, new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), ContentType: options.contentType }), { expiresIn: seconds });
+  }
+
   /** The S3 key of a blob key; throws `InvalidBlobKeyError` (before any request) for a malformed one. */
   private objectKey(key: string): string {
     blobKeySegments(key);

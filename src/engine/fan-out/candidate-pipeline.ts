@@ -58,24 +58,35 @@ async function runBatch(batch: readonly CandidateRecord[], context: PipelineCont
   const { generator, settings } = context;
   const units = batch.reduce((sum, record) => sum + record.request.steps, 0);
   let images: readonly GeneratedImage[];
+  const uploads = new Map<CandidateRecord, { putUrl: string; readUrl: string; url: string }>();
   try {
-    const result = await callPort(generator, 'generator', context, context.stopSignal, (abortSignal, attempt) => {
+    const result = await callPort(generator, 'generator', context, context.stopSignal, async (abortSignal, attempt) => {
       if (attempt === 0) {
         if (!context.mayStart(expectedBatchMs(batch, units, context))) throw new NotStartedError();
         for (const record of batch) record.dispatched = true;
         context.onDispatched(batch);
+        if (generator.acceptsUploads && context.imageSink.prepareUpload) {
+          for (const record of batch) {
+            const upload = await context.imageSink.prepareUpload(record.id, 'image/png');
+            if (upload) uploads.set(record, upload);
+          }
+        }
       }
       return generator.doGenerate({
-        items: batch.map((record) => ({
-          prompt: record.request.prompt,
-          ...(settings.negativePrompt !== undefined ? { negativePrompt: settings.negativePrompt } : {}),
-          noise: record.request.noise,
-          steps: record.request.steps,
-          guidance: settings.guidance,
-          width: settings.width,
-          height: settings.height,
-          format: 'png' as const,
-        })),
+        items: batch.map((record) => {
+          const upload = uploads.get(record);
+          return {
+            prompt: record.request.prompt,
+            ...(settings.negativePrompt !== undefined ? { negativePrompt: settings.negativePrompt } : {}),
+            noise: record.request.noise,
+            steps: record.request.steps,
+            guidance: settings.guidance,
+            width: settings.width,
+            height: settings.height,
+            format: 'png' as const,
+            ...(upload ? { output: { putUrl: upload.putUrl } } : {}),
+          };
+        }),
         abortSignal,
       });
     }, units);
@@ -96,10 +107,18 @@ async function runBatch(batch: readonly CandidateRecord[], context: PipelineCont
     record.nfe = generated.nfe;
     record.mediaType = generated.image.mediaType ?? 'image/png';
     context.usage.addImage(record.request.phase, generated.nfe);
+    const upload = uploads.get(record);
+    if (upload && generated.image.type === 'url') {
+      // the endpoint wrote the image into the store itself: keep the API link, let scorers read it presigned
+      record.url = upload.url;
+      context.onStored(record);
+      delivered.push({ record, image: { type: 'url', url: upload.readUrl, mediaType: record.mediaType } });
+      return;
+    }
     delivered.push({ record, image: generated.image });
   });
   await Promise.all([
-    ...delivered.map((entry) => storeImage(entry.record, entry.image, context)),
+    ...delivered.filter((entry) => entry.record.url === undefined).map((entry) => storeImage(entry.record, entry.image, context)),
     ...context.scorers.map((entry) => scoreWith(entry.model, entry.scorer, delivered, context)),
   ]);
   for (const record of batch) {
@@ -194,12 +213,17 @@ function callPort<T>(
     () =>
       retryCall(
         async (attempt) => {
-          const result = call(signal, attempt);
-          context.usage.addCall(name);
           const started = performance.now();
-          const value = await result;
-          latencyOf(port).observe(units, performance.now() - started);
-          return value;
+          try {
+            const value = await call(signal, attempt);
+            context.usage.addCall(name);
+            latencyOf(port).observe(units, performance.now() - started);
+            return value;
+          } catch (error) {
+            // a call that never started (it could not finish before the deadline) is not counted
+            if (!(error instanceof NotStartedError)) context.usage.addCall(name);
+            throw error;
+          }
         },
         { signal: context.stopSignal, ...(context.retryDelayMs !== undefined ? { baseDelayMs: context.retryDelayMs } : {}) },
       ),
