@@ -24,4 +24,15 @@ describe('openapi.yaml', () => {
     );
     expect(Object.keys(post?.responses['422']?.content ?? {})).toEqual(['application/problem+json']);
   });
+
+  it('names every operation with a unique operationId, so generated SDKs get readable function names', () => {
+    // Prepare
+    const document = parse(renderOpenApiYaml()) as { paths: Record<string, Record<string, { operationId?: string }>> };
+    // Act
+    const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods));
+    const ids = operations.map((operation) => operation.operationId);
+    // Assess
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(operations.length);
+  });
 });

@@ -35,6 +35,7 @@ export const feedbackAcceptedSchema = z
 export const postFeedbackRoute = createRoute({
   method: 'post',
   path: '/v1/feedback',
+  operationId: 'createFeedback',
   summary: 'Report feedback on generated images',
   description:
     'A batch of implicit and explicit feedback events (impressions, selections, downloads, shares, upscales, regenerations, dismissals, ratings, pairwise comparisons). Answered 202 only after the batch is durably stored; only events with `consent: true` are ever harvested into training data.',
@@ -59,6 +60,7 @@ export const erasureAcceptedSchema = z
 export const postErasureRoute = createRoute({
   method: 'post',
   path: '/v1/erasures',
+  operationId: 'createErasure',
   summary: "Erase an app user's data from every later dataset",
   description: "Writes a tombstone: every later harvest leaves out the user's feedback events and the generations whose `metadata.app_user` names them.",
   request: { body: { required: true, content: { 'application/json': { schema: erasureRequestSchema } } } },

@@ -16,6 +16,7 @@ const idParams = z.object({
 export const createGenerationRoute = createRoute({
   method: 'post',
   path: '/v1/generations',
+  operationId: 'createGeneration',
   summary: 'Generate an aligned image',
   description:
     'Optimizes the prompt, searches initial noises under the budget, scores every candidate with the reward models and answers the generation record with the best image.',
@@ -64,6 +65,7 @@ export const createGenerationRoute = createRoute({
 export const getGenerationRoute = createRoute({
   method: 'get',
   path: '/v1/generations/{id}',
+  operationId: 'getGeneration',
   summary: 'Get a generation record',
   request: { params: idParams },
   responses: {
@@ -76,6 +78,7 @@ export const getGenerationRoute = createRoute({
 export const getGenerationEventsRoute = createRoute({
   method: 'get',
   path: '/v1/generations/{id}/events',
+  operationId: 'streamGenerationEvents',
   summary: 'Stream a generation\'s events',
   description:
     'The events of any generation as server-sent events, running or ended, from whichever process runs it: `accepted`, `prompt`, `candidate`, `best`, `error`, `done` (the record), each with an `id:`. Send `Last-Event-ID` (or `?after=`) to resume after the last event you received; nothing is lost or repeated. Candidate rewards in events are provisional.',
@@ -93,6 +96,7 @@ export const getGenerationEventsRoute = createRoute({
 export const deleteGenerationRoute = createRoute({
   method: 'delete',
   path: '/v1/generations/{id}',
+  operationId: 'deleteGeneration',
   summary: 'Delete a generation',
   description: 'Removes the record and every image of the generation (a running one is cancelled first).',
   request: { params: idParams },
@@ -106,6 +110,7 @@ export const deleteGenerationRoute = createRoute({
 export const cancelGenerationRoute = createRoute({
   method: 'post',
   path: '/v1/generations/{id}/cancel',
+  operationId: 'cancelGeneration',
   summary: 'Cancel a generation',
   description: 'Stops starting new work; calls already in flight finish and are kept. The record ends `cancelled` with every finished candidate and the best of them.',
   request: { params: idParams },
@@ -121,6 +126,7 @@ export const cancelGenerationRoute = createRoute({
 export const getCandidateImageRoute = createRoute({
   method: 'get',
   path: '/v1/generations/{id}/candidates/{candidateId}',
+  operationId: 'getCandidateImage',
   summary: 'Get a candidate image',
   description: 'The image bytes; immutable, with a strong ETag.',
   request: {

@@ -23,6 +23,7 @@ export const modelsSchema = z
 export const listModelsRoute = createRoute({
   method: 'get',
   path: '/v1/models',
+  operationId: 'listModels',
   summary: 'List the generators, scorers and prompt optimizers this deployment serves',
   responses: { 200: { description: 'What can be named in a request.', content: { 'application/json': { schema: modelsSchema } } } },
 });
@@ -31,6 +32,7 @@ export const listModelsRoute = createRoute({
 export const healthRoute = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getHealth',
   summary: 'Liveness',
   responses: {
     200: { description: 'The service is up.', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }).openapi('Health') } } },
@@ -41,6 +43,7 @@ export const healthRoute = createRoute({
 export const readinessRoute = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'getReadiness',
   summary: 'Readiness',
   description: 'Checks that storage is reachable and writable; 503 while shutting down.',
   responses: {
@@ -53,6 +56,7 @@ export const readinessRoute = createRoute({
 export const openApiRoute = createRoute({
   method: 'get',
   path: '/openapi.json',
+  operationId: 'getOpenApiDocument',
   summary: 'This API description (OpenAPI 3.1)',
   responses: { 200: { description: 'The OpenAPI document.', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } } },
 });
