@@ -1,7 +1,7 @@
 import type { EngineDeps, EngineResult, GenerationPlan, StopReason } from '../engine/generation-plan.js';
 import { runGeneration as defaultRunGeneration } from '../engine/index.js';
 import { DiffalignError } from '../ports/errors.js';
-import type { GenerationEventEntry } from '../records/generation-event-log.js';
+import { withClosingEvents } from '../records/generation-event-log.js';
 import type { GenerationStore, StoredGeneration } from '../records/generation-store.js';
 import type { InstanceRef } from '../records/instance-liveness.js';
 import type { AppDeps } from './app-deps.js';
@@ -187,11 +187,9 @@ export function interruptedRecord(
       error: { code: 'interrupted', message: url ? 'the image was stored but scoring was interrupted' : 'interrupted before the image was stored' },
     };
   });
-  const nextId = (stored.events[stored.events.length - 1]?.id ?? 0) + 1;
-  const events: GenerationEventEntry[] = [...stored.events, { id: nextId, event: 'error' }, { id: nextId + 1, event: 'done' }];
   return {
     record: { ...record, candidates, status: 'failed', error: { code: 'interrupted', message }, completed_at: completedAt },
-    events,
+    events: withClosingEvents(stored.events),
   };
 }
 

@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
 import type { StopReason } from '../engine/generation-plan.js';
+import { abortsInFlight, stopReasonOf } from '../engine/index.js';
 import type { GenerationEventEntry } from '../records/generation-event-log.js';
 import { type GenerationSseEvent, renderEvent } from './generation-events.js';
 import { ServiceUnavailableError } from './http-errors.js';
@@ -67,7 +68,7 @@ export class LiveGeneration {
   stop(reason: StopReason): void {
     if (!this.stopController.signal.aborted) this.stopController.abort(reason);
     if (this.queued && !this.dequeueController.signal.aborted) this.dequeueController.abort(reason);
-    if ((reason === 'shutdown' || reason === 'deadline') && !this.abortController.signal.aborted) this.abortController.abort(reason);
+    if (abortsInFlight(reason) && !this.abortController.signal.aborted) this.abortController.abort(reason);
   }
 
   /** Marks the generation finished with its final record. */
@@ -183,7 +184,7 @@ export class GenerationSupervisor {
           return record as GenerationRecord;
         },
         async (error: unknown) => {
-          if (live.queued) return work.abandon(live, stopReasonOf(live));
+          if (live.queued) return work.abandon(live, stopReasonOf(live.stopController.signal, 'cancelled'));
           this.logger.error({ generation_id: live.id, err: error instanceof Error ? error.message : String(error) }, 'generation failed unexpectedly');
           return work.abandon(live, 'shutdown');
         },
@@ -219,9 +220,4 @@ export class GenerationSupervisor {
     await Promise.allSettled(left.map((live) => live.done));
     for (const hook of this.shutdownHooks) await hook().catch(() => undefined);
   }
-}
-
-function stopReasonOf(live: LiveGeneration): StopReason {
-  const reason: unknown = live.stopController.signal.reason;
-  return reason === 'client' || reason === 'cancelled' || reason === 'deadline' || reason === 'shutdown' ? reason : 'cancelled';
 }

@@ -24,3 +24,4 @@ export { buildOpt2iMessages, OPT2I_SYSTEM_PROMPT } from './prompt/opt2i-meta-pro
 export type { Opt2iHistoryEntry } from './prompt/opt2i-meta-prompt.js';
 export { parseOpt2iReply } from './prompt/opt2i-reply-parser.js';
 export { effectiveSearchSteps } from './budget/budget-split.js';
+export { abortsInFlight, stopReasonOf } from './budget/run-control.js';

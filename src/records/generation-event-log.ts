@@ -10,5 +10,11 @@ export type GenerationEventEntry =
   | { readonly id: number; readonly event: 'error' }
   | { readonly id: number; readonly event: 'done' };
 
+/** The log with the `error` and `done` entries that close a generation that ended without finishing. */
+export function withClosingEvents(events: readonly GenerationEventEntry[]): GenerationEventEntry[] {
+  const nextId = (events[events.length - 1]?.id ?? 0) + 1;
+  return [...events, { id: nextId, event: 'error' }, { id: nextId + 1, event: 'done' }];
+}
+
 /** An event log entry before it has its id. */
 export type NewGenerationEventEntry = GenerationEventEntry extends infer E ? (E extends { id: number } ? Omit<E, 'id'> : never) : never;

@@ -53,6 +53,7 @@ for _root in (_HERE, os.path.dirname(_HERE)):
 from common import png  # noqa: E402
 from common.batching import group_in_order, run_batches  # noqa: E402
 from common.errors import HandlerError, InternalError, PayloadTooLarge, ValidationError  # noqa: E402
+from common.env import positive_env  # noqa: E402
 from common.http import http_put, require_url, without_query  # noqa: E402
 from common.noise import NoiseRecipe, parse_recipe, realize_recipe  # noqa: E402
 from common.validate import (  # noqa: E402
@@ -89,29 +90,17 @@ class GeneratorLimits:
         env = os.environ if environ is None else environ
         defaults = GeneratorLimits()
 
-        def read(name: str, default, kind):
-            raw = env.get(name)
-            if raw is None or raw.strip() == "":
-                return default
-            try:
-                value = kind(raw)
-            except ValueError:
-                raise ValueError(f"{name}={raw!r} is not a {kind.__name__}") from None
-            if value <= 0:
-                raise ValueError(f"{name}={raw!r} must be positive")
-            return value
-
         return GeneratorLimits(
-            max_batch_size=read("DIFFALIGN_MAX_BATCH_SIZE", defaults.max_batch_size, int),
-            max_items=read("DIFFALIGN_MAX_ITEMS", defaults.max_items, int),
-            max_steps=read("DIFFALIGN_MAX_STEPS", defaults.max_steps, int),
-            max_guidance=read("DIFFALIGN_MAX_GUIDANCE", defaults.max_guidance, float),
-            min_side=read("DIFFALIGN_MIN_SIDE", defaults.min_side, int),
-            max_side=read("DIFFALIGN_MAX_SIDE", defaults.max_side, int),
-            side_multiple=read("DIFFALIGN_SIDE_MULTIPLE", defaults.side_multiple, int),
-            max_prompt_chars=read("DIFFALIGN_MAX_PROMPT_CHARS", defaults.max_prompt_chars, int),
-            max_response_bytes=read("DIFFALIGN_MAX_RESPONSE_BYTES", defaults.max_response_bytes, int),
-            put_timeout_seconds=read("DIFFALIGN_PUT_TIMEOUT_SECONDS", defaults.put_timeout_seconds, float),
+            max_batch_size=positive_env(env, "DIFFALIGN_MAX_BATCH_SIZE", defaults.max_batch_size, int),
+            max_items=positive_env(env, "DIFFALIGN_MAX_ITEMS", defaults.max_items, int),
+            max_steps=positive_env(env, "DIFFALIGN_MAX_STEPS", defaults.max_steps, int),
+            max_guidance=positive_env(env, "DIFFALIGN_MAX_GUIDANCE", defaults.max_guidance, float),
+            min_side=positive_env(env, "DIFFALIGN_MIN_SIDE", defaults.min_side, int),
+            max_side=positive_env(env, "DIFFALIGN_MAX_SIDE", defaults.max_side, int),
+            side_multiple=positive_env(env, "DIFFALIGN_SIDE_MULTIPLE", defaults.side_multiple, int),
+            max_prompt_chars=positive_env(env, "DIFFALIGN_MAX_PROMPT_CHARS", defaults.max_prompt_chars, int),
+            max_response_bytes=positive_env(env, "DIFFALIGN_MAX_RESPONSE_BYTES", defaults.max_response_bytes, int),
+            put_timeout_seconds=positive_env(env, "DIFFALIGN_PUT_TIMEOUT_SECONDS", defaults.put_timeout_seconds, float),
         )
 
 

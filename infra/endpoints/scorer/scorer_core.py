@@ -57,6 +57,7 @@ for _root in (_HERE, os.path.dirname(_HERE)):
 
 from common.batching import chunks, run_batches  # noqa: E402
 from common.errors import HandlerError, InternalError, ModelLoadError, UpstreamError, ValidationError  # noqa: E402
+from common.env import positive_env  # noqa: E402
 from common.http import http_get, require_url  # noqa: E402
 from common.validate import require_list, require_object, require_string  # noqa: E402
 
@@ -235,21 +236,12 @@ class ScorerLimits:
         env = os.environ if environ is None else environ
         d = ScorerLimits()
 
-        def read(name: str, default, kind):
-            raw = env.get(name)
-            if raw is None or raw.strip() == "":
-                return default
-            value = kind(raw)
-            if value <= 0:
-                raise ValueError(f"{name}={raw!r} must be positive")
-            return value
-
         return ScorerLimits(
-            batch_size=read("DIFFALIGN_SCORER_BATCH_SIZE", d.batch_size, int),
-            max_items=read("DIFFALIGN_MAX_ITEMS", d.max_items, int),
-            max_prompt_chars=read("DIFFALIGN_MAX_PROMPT_CHARS", d.max_prompt_chars, int),
-            max_image_bytes=read("DIFFALIGN_MAX_IMAGE_BYTES", d.max_image_bytes, int),
-            fetch_timeout_seconds=read("DIFFALIGN_FETCH_TIMEOUT_SECONDS", d.fetch_timeout_seconds, float),
+            batch_size=positive_env(env, "DIFFALIGN_SCORER_BATCH_SIZE", d.batch_size, int),
+            max_items=positive_env(env, "DIFFALIGN_MAX_ITEMS", d.max_items, int),
+            max_prompt_chars=positive_env(env, "DIFFALIGN_MAX_PROMPT_CHARS", d.max_prompt_chars, int),
+            max_image_bytes=positive_env(env, "DIFFALIGN_MAX_IMAGE_BYTES", d.max_image_bytes, int),
+            fetch_timeout_seconds=positive_env(env, "DIFFALIGN_FETCH_TIMEOUT_SECONDS", d.fetch_timeout_seconds, float),
         )
 
 

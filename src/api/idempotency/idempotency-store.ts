@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../../ports/blob-store.js';
-import { BlobAlreadyExistsError } from '../../ports/errors.js';
+import { DiffalignError } from '../../ports/errors.js';
 import type { InstanceLiveness, InstanceRef } from '../../records/instance-liveness.js';
 
 const encoder = new TextEncoder();
@@ -85,7 +85,8 @@ export class IdempotencyStore {
         this.waiters.set(blobKey, new Promise((resolve) => this.wake.set(blobKey, resolve)));
         return { kind: 'started' };
       } catch (error) {
-        if (!(error instanceof BlobAlreadyExistsError) && !isAlreadyExists(error)) throw error;
+        // by code, not class: the adapter's error may come from another copy of the module
+        if (!(DiffalignError.isInstance(error) && error.code === 'blob_already_exists')) throw error;
       }
       const existing = await this.read(blobKey);
       if (!existing) continue;
@@ -172,10 +173,6 @@ function keyOf(tenant: string, key: string): string {
 
 function encode(record: IdempotencyRecord): Uint8Array {
   return encoder.encode(`${JSON.stringify(record)}\n`);
-}
-
-function isAlreadyExists(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'blob_already_exists';
 }
 
 function sleep(ms: number): Promise<void> {

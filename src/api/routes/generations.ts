@@ -1,9 +1,9 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { StopReason } from '../../engine/generation-plan.js';
-import type { GenerationEventEntry } from '../../records/generation-event-log.js';
+import { type GenerationEventEntry, withClosingEvents } from '../../records/generation-event-log.js';
 import { GenerationStore, type StoredGeneration } from '../../records/generation-store.js';
-import { InstanceLiveness } from '../../records/instance-liveness.js';
+import type { InstanceLiveness } from '../../records/instance-liveness.js';
 import { isUuidV7, newUuidV7 } from '../../records/uuid-v7.js';
 import { type AppDeps, defaultRewardsOf } from '../app-deps.js';
 import { ifNoneMatchMatches } from '../etag-match.js';
@@ -29,21 +29,20 @@ const FOLLOW_LIMIT_MS = 15 * 60_000;
 /** What the generation routes share with the rest of the app. */
 export interface GenerationRouteOptions {
   /** The idempotency middleware of POST /v1/generations. */
-  readonly idempotent?: MiddlewareHandler;
-  /** This process's liveness (createApp makes one per app). */
-  readonly liveness?: InstanceLiveness;
+  readonly idempotent: MiddlewareHandler;
+  /** This process's liveness (createApp makes one per app, shared with idempotency). */
+  readonly liveness: InstanceLiveness;
 }
 
 /** Mounts the generation endpoints on the app. */
-export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: GenerationRouteOptions = {}): GenerationSupervisor {
-  const idempotent: MiddlewareHandler = options.idempotent ?? (async (_c, next) => next());
+export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: GenerationRouteOptions): GenerationSupervisor {
+  const { idempotent, liveness } = options;
   const store = new GenerationStore<GenerationRecord>(deps.store, deps.tenant ?? 'default');
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? silentLogger;
   const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const baseUrl = deps.publicUrl ?? '';
   const supervisor = deps.supervisor ?? new GenerationSupervisor({ maxRunning: deps.maxRunning ?? 4, maxQueued: deps.maxQueued ?? 64, logger });
-  const liveness = options.liveness ?? new InstanceLiveness(deps.store, newUuidV7(now()), heartbeatMs, deps.processInfo ?? {}, now);
   supervisor.onShutdown(() => liveness.stop(true));
   liveness.onTick(() => {
     for (const live of supervisor.liveGenerations()) {
@@ -249,12 +248,11 @@ function abandonedGeneration(stored: StoredGeneration<GenerationRecord>, reason:
   if (reason === 'shutdown' || reason === 'deadline') {
     return interruptedRecord(stored, new Set(), '', completedAt, 'the server shut down before the generation started; submit it again');
   }
-  const nextId = (stored.events[stored.events.length - 1]?.id ?? 0) + 1;
   const code = reason === 'client' ? 'client_disconnected' : 'cancelled';
   const message = reason === 'client' ? 'the client went away before the generation started' : 'the generation was cancelled before it started';
   return {
     record: { ...stored.record, status: 'cancelled', error: { code, message }, stop_reason: reason, truncated: true, completed_at: completedAt },
-    events: [...stored.events, { id: nextId, event: 'error' }, { id: nextId + 1, event: 'done' }],
+    events: withClosingEvents(stored.events),
   };
 }
 
