@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateGenevalSuite } from '../../src/adapters/reference/scene/geneval-suite.js';
-import { isGenevalColor, isGenevalRelation } from '../../src/adapters/reference/scene/geneval-spec.js';
-import type { GenevalObject, GenevalSpec } from '../../src/adapters/reference/scene/geneval-spec.js';
+import { generateGenevalSuite } from '../../src/reference-world/scene/geneval-suite.js';
+import { isGenevalColor, isGenevalRelation } from '../../src/reference-world/scene/geneval-spec.js';
+import type { GenevalObject, GenevalSpec } from '../../src/reference-world/scene/geneval-spec.js';
 
 /** Where the specs came from, the file read (if any), and the specs. */
 export interface GenevalPrompts {

@@ -5,13 +5,13 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { createReferenceScorers } from '../../src/adapters/reference/reference-scorers.js';
-import { generateGenevalSuite } from '../../src/adapters/reference/scene/geneval-suite.js';
-import { verifyScene } from '../../src/adapters/reference/scene/geneval-verifier.js';
-import { detectObjects } from '../../src/adapters/reference/scene/object-detector.js';
-import { NEUTRAL_STYLE, styleFromModifiers } from '../../src/adapters/reference/scene/render-style.js';
-import { layoutScene } from '../../src/adapters/reference/scene/scene-layout.js';
-import { renderSceneRaw, renderScenePng } from '../../src/adapters/reference/scene/scene-renderer.js';
-import { buildSceneCases } from '../adapters/reference/scene/scene-cases.js';
+import { generateGenevalSuite } from '../../src/reference-world/scene/geneval-suite.js';
+import { verifyScene } from '../../src/reference-world/reward-models/geneval-verifier.js';
+import { detectObjects } from '../../src/reference-world/reward-models/object-detector.js';
+import { NEUTRAL_STYLE, styleFromModifiers } from '../../src/reference-world/scene/render-style.js';
+import { layoutScene } from '../../src/reference-world/scene/scene-layout.js';
+import { renderSceneRaw, renderScenePng } from '../../src/reference-world/scene/scene-renderer.js';
+import { buildSceneCases } from '../reference-world/scene/scene-cases.js';
 
 const SIZE = 512;
 const styles = [

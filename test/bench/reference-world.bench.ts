@@ -16,7 +16,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { createReferenceScorers } from '../../src/adapters/reference/reference-scorers.js';
 import { ReferenceGenerator } from '../../src/adapters/reference/reference-generator.js';
 import type { GenerateItem, NoiseRecipe, ScorerV1 } from '../../src/ports/index.js';
-import { generateGenevalSuite } from '../../src/adapters/reference/scene/geneval-suite.js';
+import { generateGenevalSuite } from '../../src/reference-world/scene/geneval-suite.js';
 import { loadGenevalPrompts } from './geneval-prompts.js';
 
 const TAGS = ['single_object', 'two_object', 'counting', 'colors', 'position', 'color_attr'] as const;

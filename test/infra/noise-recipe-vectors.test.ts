@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { noiseFromRecipe } from '../../src/adapters/reference/sampler/recipe-noise.js';
+import { noiseFromRecipe } from '../../src/reference-world/sampler/recipe-noise.js';
 import { neighborRecipe, normalizeRecipe } from '../../src/engine/noise/noise-recipes.js';
 
 interface Term {
@@ -32,8 +32,8 @@ const length = vectors.shape.reduce((product, side) => product * side, 1);
 
 const table = vi.hoisted(() => ({ epsilon: new Map<number, number[]>(), drawn: [] as number[] }));
 
-vi.mock('../../src/adapters/reference/sampler/normal-rng.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/adapters/reference/sampler/normal-rng.js')>();
+vi.mock('../../src/reference-world/sampler/normal-rng.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/reference-world/sampler/normal-rng.js')>();
   return {
     ...original,
     standardNormalTensor: (seed: number, size: number): Float32Array => {

@@ -10,7 +10,7 @@ of a pivot at angle θ is `cos θ · pivot + sin θ · ε(new seed)`: the pivot'
 cos θ plus one term of weight sin θ.
 
 The combination here is the same computation, in the same order, as the TypeScript reference
-(`src/adapters/reference/sampler/recipe-noise.ts`, `noiseFromRecipe`): zero-weight terms are skipped,
+(`src/reference-world/sampler/recipe-noise.ts`, `noiseFromRecipe`): zero-weight terms are skipped,
 Σwᵢ² is accumulated in term order, and z accumulates (wᵢ/‖w‖)·ε(seedᵢ) in term order in float64, so
 both sides give the same bits for the same per-seed tensors (`testdata/noise-recipes.json` checks it
 on both sides). Two deliberate differences:

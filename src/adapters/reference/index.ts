@@ -1,21 +1,21 @@
 import { availableParallelism } from 'node:os';
 import type { ChatModelV1, GeneratorV1, PromptRewriterV1, ScorerV1 } from '../../ports/index.js';
-import { ReferenceChatModel } from './reference-chat-model.js';
+import { ReferenceChatModel } from '../../reference-world/prompt-models/reference-chat-model.js';
 import { ReferenceGenerator } from './reference-generator.js';
-import { ReferencePromptRewriter } from './reference-prompt-rewriter.js';
+import { ReferencePromptRewriter } from '../../reference-world/prompt-models/reference-prompt-rewriter.js';
 import { createReferenceScorers } from './reference-scorers.js';
 import { PooledReferenceGenerator } from './worker-pool/pooled-reference-generator.js';
 import { createPooledReferenceScorers } from './worker-pool/pooled-reference-scorer.js';
 import { ReferenceWorkerPool } from './worker-pool/reference-worker-pool.js';
 
-export { chatCompletion, ReferenceChatModel } from './reference-chat-model.js';
-export type { ChatCompletionRequest, ChatCompletionResponse } from './reference-chat-model.js';
+export { chatCompletion, ReferenceChatModel } from '../../reference-world/prompt-models/reference-chat-model.js';
+export type { ChatCompletionRequest, ChatCompletionResponse } from '../../reference-world/prompt-models/reference-chat-model.js';
 export { InvalidGenerateRequestError, ReferenceGenerator } from './reference-generator.js';
 export type { ReferenceGeneratorOptions, ReferenceSample } from './reference-generator.js';
-export { buildPromptistRequest, parsePromptistResponse, ReferencePromptRewriter, textGeneration } from './reference-prompt-rewriter.js';
-export type { TextGenerationRequest, TextGenerationResponse } from './reference-prompt-rewriter.js';
+export { buildPromptistRequest, parsePromptistResponse, ReferencePromptRewriter, textGeneration } from '../../reference-world/prompt-models/reference-prompt-rewriter.js';
+export type { TextGenerationRequest, TextGenerationResponse } from '../../reference-world/prompt-models/reference-prompt-rewriter.js';
 export { createReferenceScorers, REFERENCE_SCORER_CALIBRATION } from './reference-scorers.js';
-export { standardNormalTensor } from './sampler/normal-rng.js';
+export { standardNormalTensor } from '../../reference-world/sampler/normal-rng.js';
 export { PooledReferenceGenerator } from './worker-pool/pooled-reference-generator.js';
 export { createPooledReferenceScorers, PooledReferenceScorer } from './worker-pool/pooled-reference-scorer.js';
 export { ReferenceWorkerPool } from './worker-pool/reference-worker-pool.js';

@@ -1,7 +1,7 @@
-import { aestheticFeatures } from './scene/aesthetic-features.js';
-import { decodeImage } from './scene/image-input.js';
-import { ReferenceImageScorer } from './scene/image-scorer-base.js';
-import type { ItemScore, ReferenceScorerConfig } from './scene/image-scorer-base.js';
+import { aestheticFeatures } from '../../reference-world/reward-models/aesthetic-features.js';
+import { decodeImage } from './image-input.js';
+import { ReferenceImageScorer } from './image-scorer-base.js';
+import type { ItemScore, ReferenceScorerConfig } from './image-scorer-base.js';
 
 /** Longest side the aesthetic statistics are computed at (they are defined at this scale). */
 export const AESTHETIC_SIDE = 256;

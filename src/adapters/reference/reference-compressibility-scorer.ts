@@ -1,7 +1,7 @@
 import sharp from 'sharp';
-import { ReferenceImageScorer } from './scene/image-scorer-base.js';
-import type { ItemScore, ReferenceScorerConfig } from './scene/image-scorer-base.js';
-import { InvalidImageError } from './scene/invalid-image-error.js';
+import { ReferenceImageScorer } from './image-scorer-base.js';
+import type { ItemScore, ReferenceScorerConfig } from './image-scorer-base.js';
+import { InvalidImageError } from './invalid-image-error.js';
 
 /** JPEG quality of DDPO's compressibility reward. */
 export const COMPRESSIBILITY_JPEG_QUALITY = 95;

@@ -1,13 +1,13 @@
 import sharp from 'sharp';
 import { AbortedError, DiffalignError } from '../../ports/errors.js';
 import type { GenerateItem, GenerateOptions, GenerateResult, GeneratedImage, GeneratorV1, Warning } from '../../ports/index.js';
-import type { SceneModeKind } from './scene-failures.js';
-import { renderSceneRgb } from './scene/scene-renderer.js';
-import { sampleDdim } from './sampler/ddim-sampler.js';
-import { compositeImage, readLatent, type WeightedRender } from './sampler/latent-decoder.js';
-import { LruCache } from './sampler/lru-cache.js';
-import { noiseFromRecipe } from './sampler/recipe-noise.js';
-import { buildSceneMixture, DEFAULT_SCENE_MIXTURE_OPTIONS, type SceneMixture, type SceneMixtureOptions } from './sampler/scene-mixture.js';
+import type { SceneModeKind } from '../../reference-world/scene/scene-failures.js';
+import { renderSceneRgb } from '../../reference-world/scene/scene-renderer.js';
+import { sampleDdim } from '../../reference-world/sampler/ddim-sampler.js';
+import { compositeImage, readLatent, type WeightedRender } from '../../reference-world/sampler/latent-decoder.js';
+import { LruCache } from '../../reference-world/sampler/lru-cache.js';
+import { noiseFromRecipe } from '../../reference-world/sampler/recipe-noise.js';
+import { buildSceneMixture, DEFAULT_SCENE_MIXTURE_OPTIONS, type SceneMixture, type SceneMixtureOptions } from '../../reference-world/sampler/scene-mixture.js';
 
 /** A generate request the reference generator cannot serve (bad size, steps, batch): a caller bug, not retryable. */
 export class InvalidGenerateRequestError extends DiffalignError {

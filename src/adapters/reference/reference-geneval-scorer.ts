@@ -1,10 +1,10 @@
-import { decodeImage } from './scene/image-input.js';
-import { ReferenceImageScorer } from './scene/image-scorer-base.js';
-import type { ItemScore, ReferenceScorerConfig } from './scene/image-scorer-base.js';
-import { detectObjects } from './scene/object-detector.js';
-import { parsePrompt } from './scene/prompt-parser.js';
-import type { GenevalSpec } from './scene/geneval-spec.js';
-import { verifyScene } from './scene/geneval-verifier.js';
+import { decodeImage } from './image-input.js';
+import { ReferenceImageScorer } from './image-scorer-base.js';
+import type { ItemScore, ReferenceScorerConfig } from './image-scorer-base.js';
+import { detectObjects } from '../../reference-world/reward-models/object-detector.js';
+import { parsePrompt } from '../../reference-world/scene/prompt-parser.js';
+import type { GenevalSpec } from '../../reference-world/scene/geneval-spec.js';
+import { verifyScene } from '../../reference-world/reward-models/geneval-verifier.js';
 
 /** Longest image side the detector works at (larger images are shrunk first). */
 const DETECTION_SIDE = 512;

@@ -2,7 +2,7 @@ import type { ScorerV1 } from '../../ports/scorer.js';
 import { ReferenceAestheticScorer } from './reference-aesthetic-scorer.js';
 import { ReferenceCompressibilityScorer } from './reference-compressibility-scorer.js';
 import { ReferenceGenevalScorer } from './reference-geneval-scorer.js';
-import type { ReferenceScorerConfig } from './scene/image-scorer-base.js';
+import type { ReferenceScorerConfig } from './image-scorer-base.js';
 
 /** The reference world's scorers: geneval, aesthetic, compressibility, incompressibility. */
 export function createReferenceScorers(config: ReferenceScorerConfig = {}): ScorerV1[] {

@@ -1,5 +1,5 @@
 import type { PromptRewriterV1, RewriteOptions, RewriteResult, Warning } from '../../ports/index.js';
-import { buildPromptistRequest, parsePromptistResponse } from '../reference/reference-prompt-rewriter.js';
+import { buildPromptistRequest, parsePromptistResponse } from '../../reference-world/prompt-models/reference-prompt-rewriter.js';
 import { SageMakerAdapter } from './sagemaker-endpoint.js';
 
 /**

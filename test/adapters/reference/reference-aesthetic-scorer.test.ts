@@ -1,10 +1,10 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ReferenceAestheticScorer } from '../../../src/adapters/reference/reference-aesthetic-scorer.js';
-import { parsePrompt } from '../../../src/adapters/reference/scene/prompt-parser.js';
-import { styleFromModifiers } from '../../../src/adapters/reference/scene/render-style.js';
-import { layoutScene } from '../../../src/adapters/reference/scene/scene-layout.js';
-import { renderScenePng } from '../../../src/adapters/reference/scene/scene-renderer.js';
+import { parsePrompt } from '../../../src/reference-world/scene/prompt-parser.js';
+import { styleFromModifiers } from '../../../src/reference-world/scene/render-style.js';
+import { layoutScene } from '../../../src/reference-world/scene/scene-layout.js';
+import { renderScenePng } from '../../../src/reference-world/scene/scene-renderer.js';
 import { numericScores } from './numeric-scores.js';
 
 describe('ReferenceAestheticScorer', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ReferenceGenevalScorer } from '../../../src/adapters/reference/reference-geneval-scorer.js';
-import { parsePrompt } from '../../../src/adapters/reference/scene/prompt-parser.js';
-import { NEUTRAL_STYLE } from '../../../src/adapters/reference/scene/render-style.js';
-import { layoutScene } from '../../../src/adapters/reference/scene/scene-layout.js';
-import { renderScenePng } from '../../../src/adapters/reference/scene/scene-renderer.js';
+import { parsePrompt } from '../../../src/reference-world/scene/prompt-parser.js';
+import { NEUTRAL_STYLE } from '../../../src/reference-world/scene/render-style.js';
+import { layoutScene } from '../../../src/reference-world/scene/scene-layout.js';
+import { renderScenePng } from '../../../src/reference-world/scene/scene-renderer.js';
 
 async function png(prompt: string, seed = 1, size = 512): Promise<Uint8Array> {
   return renderScenePng(layoutScene(parsePrompt(prompt).spec, seed), NEUTRAL_STYLE, size, size);

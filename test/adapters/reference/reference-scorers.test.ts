@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_SCORER_CALIBRATION, createReferenceScorers } from '../../../src/adapters/reference/reference-scorers.js';
-import { measureScorerCalibration } from '../../../src/adapters/reference/scene/scorer-calibration.js';
+import { measureScorerCalibration } from '../../../src/reference-world/truth/scorer-calibration.js';
 
 describe('createReferenceScorers', () => {
   it('creates the four reference scorers, each with a calibration', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ReferenceChatModel } from '../../../src/adapters/reference/reference-chat-model.js';
-import { ReferencePromptRewriter } from '../../../src/adapters/reference/reference-prompt-rewriter.js';
+import { ReferenceChatModel } from '../../../src/reference-world/prompt-models/reference-chat-model.js';
+import { ReferencePromptRewriter } from '../../../src/reference-world/prompt-models/reference-prompt-rewriter.js';
 import { SageMakerChatModel } from '../../../src/adapters/sagemaker/sagemaker-chat-model.js';
 import { SageMakerPromptRewriter } from '../../../src/adapters/sagemaker/sagemaker-prompt-rewriter.js';
 import { buildOpt2iMessages } from '../../../src/engine/index.js';

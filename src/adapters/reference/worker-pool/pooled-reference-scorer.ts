@@ -1,7 +1,7 @@
 import type { ScoreOptions, ScoreResult, ScorerV1 } from '../../../ports/scorer.js';
 import { createReferenceScorers } from '../reference-scorers.js';
-import { imageBytes, type FetchFunction } from '../scene/image-input.js';
-import type { ReferenceScorerConfig } from '../scene/image-scorer-base.js';
+import { imageBytes, type FetchFunction } from '../image-input.js';
+import type { ReferenceScorerConfig } from '../image-scorer-base.js';
 import type { WorkerScoreItem } from './reference-worker-protocol.js';
 import type { ReferenceWorkerPool } from './reference-worker-pool.js';
 

@@ -1,6 +1,6 @@
 import { AbortedError, BackendCallError, DiffalignError } from '../../../ports/errors.js';
 import { InvalidGenerateRequestError } from '../reference-generator.js';
-import { InvalidImageError } from '../scene/invalid-image-error.js';
+import { InvalidImageError } from '../invalid-image-error.js';
 
 /**
  * An error as it crosses a thread boundary. Structured clone keeps only an Error's message and

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceWorld, ReferenceGenerator } from '../../../../src/adapters/reference/index.js';
 import { InvalidGenerateRequestError } from '../../../../src/adapters/reference/reference-generator.js';
 import { createReferenceScorers } from '../../../../src/adapters/reference/reference-scorers.js';
-import { InvalidImageError } from '../../../../src/adapters/reference/scene/invalid-image-error.js';
+import { InvalidImageError } from '../../../../src/adapters/reference/invalid-image-error.js';
 import { PooledReferenceGenerator } from '../../../../src/adapters/reference/worker-pool/pooled-reference-generator.js';
 import { createPooledReferenceScorers } from '../../../../src/adapters/reference/worker-pool/pooled-reference-scorer.js';
 import { ReferenceWorkerPool } from '../../../../src/adapters/reference/worker-pool/reference-worker-pool.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidGenerateRequestError } from '../../../../src/adapters/reference/reference-generator.js';
-import { InvalidImageError } from '../../../../src/adapters/reference/scene/invalid-image-error.js';
+import { InvalidImageError } from '../../../../src/adapters/reference/invalid-image-error.js';
 import { reviveError, serializeError } from '../../../../src/adapters/reference/worker-pool/serialized-error.js';
 import { AbortedError, BackendCallError, DiffalignError } from '../../../../src/ports/errors.js';
 
