@@ -3,6 +3,9 @@ import type { BlobStore, ChatModelV1, GeneratorV1, PromptRewriterV1 } from '../p
 import type { GenerationSupervisor } from './generation-supervisor.js';
 import type { Logger } from './logger.js';
 import type { ProcessInfo } from '../records/instance-liveness.js';
+import type { ApiKeyStore } from './auth/api-key-store.js';
+import type { AuthMode } from './auth/authenticate.js';
+import type { TenantLimits } from './limits/tenant-limits.js';
 
 /** Everything the HTTP app needs, injected as a plain object (tests build it with what they need). */
 export interface AppDeps {
@@ -11,8 +14,17 @@ export interface AppDeps {
   readonly rewriter?: PromptRewriterV1;
   readonly chatModel?: ChatModelV1;
   readonly store: BlobStore;
-  /** Tenant records are filed under (until auth assigns one per API key). */
+  /** Tenant of every request while auth is off (with auth on, each request's API key names its tenant). */
   readonly tenant?: string;
+  /**
+   * API keys (`Authorization: Bearer`). Default: mode `auto` (on once a key exists in `store`), keys read
+   * from `store` and cached 30 s. The runtime passes its own `keys` to share the cache it checked at start.
+   */
+  readonly auth?: { readonly mode?: AuthMode; readonly keys?: ApiKeyStore; readonly cacheTtlMs?: number };
+  /** Default limits of keyed tenants (a key may override them); default: none beyond the request schema. */
+  readonly limits?: Partial<TenantLimits>;
+  /** Origins browser apps may call from (`*` or a list); default: no CORS headers. */
+  readonly corsOrigins?: '*' | readonly string[];
   /** Rewards used when a request names none. Default: the first scorer, weight 1. */
   readonly defaultRewards?: readonly RewardSpec[];
   /** Base URL of image links; default: relative links (`/v1/generations/…`), never the request's Host header. */

@@ -1,10 +1,14 @@
 import { Hono } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { type AppDeps, defaultRewardsOf } from './app-deps.js';
+import { ApiKeyStore } from './auth/api-key-store.js';
+import { authenticate } from './auth/authenticate.js';
+import { UNLIMITED } from './limits/tenant-limits.js';
+import { TenantGenerationStores } from './tenant-generation-stores.js';
 import { handleError, problemResponse } from './error-handler.js';
 import { MethodNotAllowedError, NotFoundError, ServiceUnavailableError } from './http-errors.js';
 import { silentLogger } from './logger.js';
-import { requestIds, requestLogger } from './middleware/index.js';
+import { corsPolicy, rateLimit, requestIds, requestLogger, securityHeaders } from './middleware/index.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import { InstanceLiveness } from '../records/instance-liveness.js';
 import { newUuidV7 } from '../records/uuid-v7.js';
@@ -23,11 +27,29 @@ export function createApp(injected: AppDeps): Hono {
   const deps: AppDeps = { ...injected, logger };
   const app = new Hono();
   const openApiDocument = buildOpenApiDocument();
+  const now = deps.now ?? Date.now;
+  const authMode = deps.auth?.mode ?? 'auto';
+  const keys = deps.auth?.keys ?? new ApiKeyStore(deps.store, { ...(deps.auth?.cacheTtlMs !== undefined ? { cacheTtlMs: deps.auth.cacheTtlMs } : {}) });
 
   app.use(requestIds());
   app.use(requestLogger({ logger }));
+  app.use(securityHeaders());
+  // CORS before 405 and auth: a browser's preflight carries no key and is answered here
+  if (deps.corsOrigins !== undefined && (deps.corsOrigins === '*' || deps.corsOrigins.length > 0)) app.use(corsPolicy(deps.corsOrigins));
   // 405 + Allow for a known path with another method, from the routes registered on this app (HEAD follows GET).
   app.use(methodNotAllowed({ app, onMethodNotAllowed: (c, allow) => problemResponse(new MethodNotAllowedError(c.req.method, c.req.path, allow), c) }));
+  // /healthz, /readyz and /openapi.json stay open; everything under /v1 has a tenant, and a key when auth is on
+  app.use(
+    '/v1/*',
+    authenticate({
+      keys,
+      mode: authMode,
+      defaultTenant: deps.tenant ?? 'default',
+      limits: { ...UNLIMITED, ...deps.limits },
+      onAuthEnabled: () => logger.info({ auth: 'on' }, 'an API key exists in the store: auth is on; every /v1 request needs Authorization: Bearer <key>'),
+    }),
+  );
+  app.use('/v1/*', rateLimit({ now }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' as const }));
   app.get('/openapi.json', (c) => c.json(openApiDocument));
@@ -47,12 +69,12 @@ export function createApp(injected: AppDeps): Hono {
       default_rewards: defaultRewardsOf(deps),
     });
   });
-  const now = deps.now ?? Date.now;
   const liveness = new InstanceLiveness(deps.store, newUuidV7(now()), deps.heartbeatMs ?? 5_000, deps.processInfo ?? {}, now);
   const idempotencyStore = new IdempotencyStore(deps.store, { ttlSeconds: deps.idempotencyTtlSeconds ?? 86_400, inProgressTtlSeconds: 600 }, { now, liveness });
-  const idempotent = idempotency({ store: idempotencyStore, tenant: deps.tenant ?? 'default', maxBodyBytes: deps.maxBodyBytes ?? 256 * 1024 });
-  const supervisor = mountGenerationRoutes(app, deps, { idempotent, liveness });
-  mountFeedbackRoutes(app, deps, idempotent);
+  const idempotent = idempotency({ store: idempotencyStore, maxBodyBytes: deps.maxBodyBytes ?? 256 * 1024 });
+  const stores = new TenantGenerationStores(deps.store);
+  const supervisor = mountGenerationRoutes(app, deps, { idempotent, liveness, stores });
+  mountFeedbackRoutes(app, deps, idempotent, stores);
   mountErasureRoutes(app, deps);
   app.get('/readyz', async (c) => {
     // Not ready while draining (shutdown) or while storage fails the probe; /healthz stays a cheap liveness check.

@@ -3,6 +3,42 @@ import { DiffalignError } from '../ports/errors.js';
 /** Media type of every error body (RFC 9457). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/**
+ * Every `code` a problem answer can carry, the one list: error classes take a `ProblemCode` (so a code not
+ * listed does not compile), the OpenAPI `ProblemCode` enum is this list, and a test checks every code the
+ * server's error classes use. A new error class adds its code here.
+ */
+export const PROBLEM_CODES = [
+  'malformed_request',
+  'request_timeout',
+  'request_header_fields_too_large',
+  'unauthenticated',
+  'invalid_api_key',
+  'revoked_api_key',
+  'not_found',
+  'method_not_allowed',
+  'payload_too_large',
+  'validation_failed',
+  'budget_over_limit',
+  'idempotency_key_reused',
+  'idempotency_in_progress',
+  'generation_finished',
+  'generation_cancelled',
+  'rate_limited',
+  'too_many_generations',
+  'internal_error',
+  'corrupt_record',
+  'upstream_failed',
+  'overloaded',
+  'shutting_down',
+  'not_ready',
+  'interrupted',
+  'deadline_exceeded',
+] as const;
+
+/** A stable problem `code` (one of PROBLEM_CODES). */
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
 /** One field-level complaint inside a validation problem. */
 export interface InvalidParam {
   readonly name: string;
@@ -15,20 +51,26 @@ export interface ProblemDocument {
   readonly title: string;
   readonly status: number;
   readonly detail: string;
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly instance?: string;
   readonly invalid_params?: readonly InvalidParam[];
+  /** The generation a problem is about when its record is kept (a failed or cancelled generation). */
+  readonly generation_id?: string;
 }
 
 /** An error that knows its HTTP status and serializes itself as problem+json. */
 export abstract class HttpError extends DiffalignError {
   abstract readonly status: number;
   abstract readonly title: string;
+  declare readonly code: ProblemCode;
   readonly invalidParams: readonly InvalidParam[] | undefined;
+  /** The kept generation the problem is about: `generation_id` in the body, its record in `Location`. */
+  readonly generationId: string | undefined;
 
-  constructor(code: string, detail: string, options?: { cause?: unknown; invalidParams?: readonly InvalidParam[] }) {
+  constructor(code: ProblemCode, detail: string, options?: { cause?: unknown; invalidParams?: readonly InvalidParam[]; generationId?: string }) {
     super(code, detail, options);
     this.invalidParams = options?.invalidParams;
+    this.generationId = options?.generationId;
   }
 
   /** Problem type URI: stable per code, so clients can switch on it. */
@@ -44,12 +86,13 @@ export abstract class HttpError extends DiffalignError {
       detail: this.message,
       code: this.code,
       ...(this.invalidParams ? { invalid_params: this.invalidParams } : {}),
+      ...(this.generationId ? { generation_id: this.generationId } : {}),
     };
   }
 
-  /** Headers the answer carries besides the content type (`Retry-After`, `Allow`). */
+  /** Headers the answer carries besides the content type (`Retry-After`, `Allow`; `Location` of a kept generation). */
   responseHeaders(): Record<string, string> {
-    return {};
+    return this.generationId ? { location: `/v1/generations/${this.generationId}` } : {};
   }
 
   getResponse(): Response {
@@ -100,17 +143,17 @@ export class NotFoundError extends HttpError {
 export class UpstreamFailedError extends HttpError {
   readonly status = 502;
   readonly title = 'Inference backend failed';
-  constructor(detail: string, options?: { cause?: unknown }) {
+  constructor(detail: string, options?: { cause?: unknown; generationId?: string }) {
     super('upstream_failed', detail, options);
   }
 }
 
-/** 500: anything unexpected; the detail never leaks internals. */
+/** 500: anything unexpected (`internal_error`), or a stored record that cannot be read (`corrupt_record`); the detail never leaks internals. */
 export class InternalServerError extends HttpError {
   readonly status = 500;
   readonly title = 'Internal server error';
-  constructor(options?: { cause?: unknown }) {
-    super('internal_error', 'the server failed to process the request; try again later', options);
+  constructor(options?: { cause?: unknown; generationId?: string; code?: 'internal_error' | 'corrupt_record'; detail?: string }) {
+    super(options?.code ?? 'internal_error', options?.detail ?? 'the server failed to process the request; try again later', options);
   }
 }
 
@@ -118,8 +161,8 @@ export class InternalServerError extends HttpError {
 export class DeadlineExceededError extends HttpError {
   readonly status = 504;
   readonly title = 'Deadline exceeded';
-  constructor(detail: string) {
-    super('deadline_exceeded', detail);
+  constructor(detail: string, options?: { generationId?: string }) {
+    super('deadline_exceeded', detail, options);
   }
 }
 
@@ -157,7 +200,82 @@ export class MethodNotAllowedError extends HttpError {
 export class ConflictError extends HttpError {
   readonly status = 409;
   readonly title = 'Conflict';
-  constructor(code: string, detail: string) {
+  constructor(code: 'generation_finished' | 'generation_cancelled' | 'idempotency_in_progress', detail: string, options?: { generationId?: string }) {
+    super(code, detail, options);
+  }
+}
+
+/** Realm named in `WWW-Authenticate` (RFC 6750). */
+const BEARER_REALM = 'diffalign';
+
+/** 401: the request carries no usable API key; `WWW-Authenticate: Bearer` says how to authenticate (RFC 6750). */
+export abstract class AuthenticationError extends HttpError {
+  readonly status = 401;
+  readonly title = 'Unauthenticated';
+
+  override responseHeaders(): Record<string, string> {
+    // RFC 6750 §3: no error attribute when the request carried no credentials; `invalid_token` otherwise
+    const error = this.code === 'unauthenticated' ? '' : `, error="invalid_token", error_description="${this.message.replaceAll('"', "'")}"`;
+    return { 'www-authenticate': `Bearer realm="${BEARER_REALM}"${error}` };
+  }
+}
+
+/** 401: no `Authorization` header while auth is on. */
+export class UnauthenticatedError extends AuthenticationError {
+  constructor() {
+    super('unauthenticated', 'this API needs an API key: send Authorization: Bearer <key> (create one with `npx diffalign keys create --tenant NAME`)');
+  }
+}
+
+/** 401: the `Authorization` header is not a Bearer diffalign key, or names no stored key, or its secret is wrong. */
+export class InvalidApiKeyError extends AuthenticationError {
+  constructor(detail = 'the API key is not valid') {
+    super('invalid_api_key', detail);
+  }
+}
+
+/** 401: the key was right once but has been revoked (`npx diffalign keys revoke KEY_ID`). */
+export class RevokedApiKeyError extends AuthenticationError {
+  constructor(keyId: string) {
+    super('revoked_api_key', `API key ${keyId} has been revoked; use another key`);
+  }
+}
+
+/** 429: the tenant is over a limit (requests per minute, generations in flight); `Retry-After` says when to try again. */
+export class TooManyRequestsError extends HttpError {
+  readonly status = 429;
+  readonly title = 'Too many requests';
+  readonly retryAfterSeconds: number;
+  /** The limit that was reached. */
+  readonly limit: number;
+  constructor(code: 'rate_limited' | 'too_many_generations', detail: string, limit: number, retryAfterSeconds: number) {
     super(code, detail);
+    this.limit = limit;
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+
+  override toJSON(): ProblemDocument & { readonly limit: number; readonly retry_after_seconds: number } {
+    return { ...super.toJSON(), limit: this.limit, retry_after_seconds: this.retryAfterSeconds };
+  }
+
+  override responseHeaders(): Record<string, string> {
+    return { 'retry-after': String(this.retryAfterSeconds) };
+  }
+}
+
+/** 422: the request asks for a larger `search.budget` than its tenant may spend per request. */
+export class BudgetOverLimitError extends HttpError {
+  readonly status = 422;
+  readonly title = 'Budget over limit';
+  readonly limit: number;
+  constructor(budget: number, limit: number) {
+    super('budget_over_limit', `search.budget ${budget} is over this tenant's limit of ${limit} images per request; ask for at most ${limit}`, {
+      invalidParams: [{ name: 'search.budget', reason: `at most ${limit} images per request for this tenant` }],
+    });
+    this.limit = limit;
+  }
+
+  override toJSON(): ProblemDocument & { readonly limit: number } {
+    return { ...super.toJSON(), limit: this.limit };
   }
 }

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { IdempotencyStore, type StoredResponse } from '../idempotency/idempotency-store.js';
-import { ConflictError, HttpError, MalformedRequestError } from '../http-errors.js';
+import type {} from '../auth/index.js';
+import { ConflictError, HttpError, InternalServerError, MalformedRequestError } from '../http-errors.js';
 import { readBodyText } from '../read-json-body.js';
 
 /** Header carrying the key (IETF draft `Idempotency-Key`). */
@@ -12,7 +13,8 @@ const KEPT_HEADERS = ['content-type', 'location', 'preference-applied'];
 /** Options of the idempotency middleware. */
 export interface IdempotencyOptions {
   readonly store: IdempotencyStore;
-  readonly tenant: string;
+  /** Tenant of requests that reach it without one on the context (`c.get('tenant')`, set by `authenticate`, wins). */
+  readonly tenant?: string;
   readonly maxBodyBytes: number;
   /** How long a duplicate waits for the first request to finish before it is told 409 (default 60 s). */
   readonly waitMs?: number;
@@ -52,29 +54,32 @@ export const idempotency = (options: IdempotencyOptions): MiddlewareHandler =>
     if (key === undefined) return next();
     if (!KEY.test(key)) throw new MalformedRequestError(`${IDEMPOTENCY_KEY_HEADER} must be 1-255 visible ASCII characters`);
     const body = await readBodyText(c, options.maxBodyBytes);
-    const hash = IdempotencyStore.requestHash(c.req.method, c.req.path, body);
+    const hash = await IdempotencyStore.requestHash(c.req.method, c.req.path, body);
     const waitMs = options.waitMs ?? 60_000;
+    // keys are per tenant: another tenant's identical key and body is a different request
+    const tenant = c.get('tenant') ?? options.tenant;
+    if (tenant === undefined) throw new InternalServerError({ cause: new Error('idempotency: no tenant on the context and none configured') });
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const claim = await options.store.claim(options.tenant, key, hash);
+      const claim = await options.store.claim(tenant, key, hash);
       if (claim.kind === 'mismatch') throw new IdempotencyKeyReusedError();
       if (claim.kind === 'replay') return replay(claim.response);
       if (claim.kind === 'in_progress') {
-        await options.store.waitForCompletion(options.tenant, key, waitMs);
+        await options.store.waitForCompletion(tenant, key, waitMs);
         if (attempt === 0) continue;
         throw new IdempotencyInProgressError(5);
       }
       try {
         await next();
       } catch (error) {
-        await options.store.abandon(options.tenant, key);
+        await options.store.abandon(tenant, key);
         throw error;
       }
       const response = c.res;
       if (response.status >= 400 || c.error) {
-        await options.store.abandon(options.tenant, key);
+        await options.store.abandon(tenant, key);
         return;
       }
-      await options.store.complete(options.tenant, key, hash, await keptResponse(response));
+      await options.store.complete(tenant, key, hash, await keptResponse(response));
       return;
     }
     throw new IdempotencyInProgressError(5);

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import type {} from '../auth/index.js';
 import type { Logger } from '../logger.js';
 
 /** Options of `requestLogger`. */
@@ -10,7 +11,8 @@ export interface RequestLoggerOptions {
 
 /**
  * Puts a request-scoped child logger (`request_id` bound) on `c.get('logger')`, and writes one `info` line
- * per request when its answer is ready: method, path, status, ms and, for problem answers, their `code`.
+ * per request when its answer is ready: method, path, status, ms, the tenant and API key id (never the key)
+ * once `authenticate` has set them, and for problem answers their `code`.
  * Streamed answers (SSE) are logged when their headers are ready, not when the stream ends.
  * Goes after `requestIds()`.
  */
@@ -22,8 +24,18 @@ export const requestLogger = (options: RequestLoggerOptions): MiddlewareHandler 
     c.set('logger', logger);
     await next();
     const code = c.get('problemCode');
+    const tenant = c.get('tenant');
+    const keyId = c.get('apiKeyId');
     logger.info(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((now() - started) * 10) / 10, ...(code ? { code } : {}) },
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((now() - started) * 10) / 10,
+        ...(tenant ? { tenant } : {}),
+        ...(keyId ? { key_id: keyId } : {}),
+        ...(code ? { code } : {}),
+      },
       'request',
     );
   };

@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import { erasureKey } from '../../records/generation-layout.js';
 import { newUuidV7 } from '../../records/uuid-v7.js';
 import type { AppDeps } from '../app-deps.js';
+import { requestTenant } from '../auth/request-tenant.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { ErasureTombstone } from '../schemas/feedback.js';
 
@@ -20,10 +21,10 @@ export const erasureRequestSchema = z
  * the generations whose `metadata.app_user` names them are left out of every dataset.
  */
 export function mountErasureRoutes(app: Hono, deps: AppDeps): void {
-  const tenant = deps.tenant ?? 'default';
   const now = deps.now ?? Date.now;
   app.post('/v1/erasures', async (c) => {
     const request = await readJsonBody(c, erasureRequestSchema, 16 * 1024);
+    const tenant = requestTenant(c);
     const requestedAt = new Date(now());
     const tombstone: ErasureTombstone = { tenant, app_user: request.app_user, requested_at: requestedAt.toISOString(), erasure_id: newUuidV7(requestedAt.getTime()) };
     await deps.store.put(erasureKey(tenant, tombstone.erasure_id), encoder.encode(`${JSON.stringify(tombstone)}\n`), { contentType: 'application/json', createOnly: true });

@@ -1,12 +1,14 @@
 import type { Hono, MiddlewareHandler } from 'hono';
-import { GenerationStore } from '../../records/generation-store.js';
+import type { GenerationStore } from '../../records/generation-store.js';
 import { feedbackBatchKey } from '../../records/generation-layout.js';
 import { isUuidV7, newUuidV7 } from '../../records/uuid-v7.js';
 import type { AppDeps } from '../app-deps.js';
+import { requestTenant } from '../auth/request-tenant.js';
 import { type InvalidParam, ValidationFailedError } from '../http-errors.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { GenerationRecord } from '../schemas/generation-record.js';
 import { feedbackBatchSchema, type FeedbackEvent, type StoredFeedbackEvent } from '../schemas/feedback.js';
+import type { TenantGenerationStores } from '../tenant-generation-stores.js';
 
 const encoder = new TextEncoder();
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -17,14 +19,14 @@ const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
  * the batch is stamped (event ids, server time) and written as one NDJSON object under
  * `feedback/tenant=<t>/dt=…/hour=…/<batch id>.ndjson`; `202` comes only after that write is durable.
  */
-export function mountFeedbackRoutes(app: Hono, deps: AppDeps, idempotent: MiddlewareHandler): void {
-  const tenant = deps.tenant ?? 'default';
-  const generations = new GenerationStore<GenerationRecord>(deps.store, tenant);
+export function mountFeedbackRoutes(app: Hono, deps: AppDeps, idempotent: MiddlewareHandler, stores: TenantGenerationStores): void {
   const now = deps.now ?? Date.now;
 
   app.post('/v1/feedback', idempotent, async (c) => {
     const batch = await readJsonBody(c, feedbackBatchSchema, deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-    await checkReferences(batch.events, generations);
+    const tenant = requestTenant(c);
+    // another tenant's generation is as unknown here as a missing one (422 naming the event)
+    await checkReferences(batch.events, stores.of(tenant));
     const received = new Date(now());
     const batchId = newUuidV7(received.getTime());
     const stored: StoredFeedbackEvent[] = batch.events.map((event) => ({

@@ -2,20 +2,23 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { StopReason } from '../../engine/generation-plan.js';
 import { type GenerationEventEntry, withClosingEvents } from '../../records/generation-event-log.js';
-import { GenerationStore, type StoredGeneration } from '../../records/generation-store.js';
+import type { GenerationStore, StoredGeneration } from '../../records/generation-store.js';
 import type { InstanceLiveness } from '../../records/instance-liveness.js';
 import { isUuidV7, newUuidV7 } from '../../records/uuid-v7.js';
 import { type AppDeps, defaultRewardsOf } from '../app-deps.js';
+import { requestTenant } from '../auth/request-tenant.js';
 import { ifNoneMatchMatches } from '../etag-match.js';
 import { problemOfFailedRecord } from '../failed-record-problem.js';
 import { type GenerationSseEvent, isTerminal, renderEvent } from '../generation-events.js';
 import { type AcceptedGeneration, initialRecord, interruptedRecord, runAndRecord } from '../generation-runner.js';
 import { GenerationSupervisor, LiveGeneration } from '../generation-supervisor.js';
-import { ConflictError, NotFoundError } from '../http-errors.js';
+import { BudgetOverLimitError, ConflictError, NotFoundError, TooManyRequestsError } from '../http-errors.js';
+import { TenantSlots } from '../limits/tenant-slots.js';
 import { silentLogger } from '../logger.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { GenerationRecord } from '../schemas/generation-record.js';
 import { generationRequestSchema } from '../schemas/generation-request.js';
+import type { TenantGenerationStores } from '../tenant-generation-stores.js';
 import { toGenerationPlan } from '../to-generation-plan.js';
 
 const CANDIDATE_ID = /^c\d{3,6}$/;
@@ -32,12 +35,16 @@ export interface GenerationRouteOptions {
   readonly idempotent: MiddlewareHandler;
   /** This process's liveness (createApp makes one per app, shared with idempotency). */
   readonly liveness: InstanceLiveness;
+  /** Each tenant's generation store: every route works in its request's tenant. */
+  readonly stores: TenantGenerationStores;
 }
 
 /** Mounts the generation endpoints on the app. */
 export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: GenerationRouteOptions): GenerationSupervisor {
-  const { idempotent, liveness } = options;
-  const store = new GenerationStore<GenerationRecord>(deps.store, deps.tenant ?? 'default');
+  const { idempotent, liveness, stores } = options;
+  /** Tenant of each generation this app admitted and that is still live: another tenant never sees it. */
+  const liveTenants = new Map<string, string>();
+  const slots = new TenantSlots();
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? silentLogger;
   const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
@@ -46,7 +53,9 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
   supervisor.onShutdown(() => liveness.stop(true));
   liveness.onTick(() => {
     for (const live of supervisor.liveGenerations()) {
-      void store.cancelRequested(live.id).then(
+      const tenant = liveTenants.get(live.id);
+      if (tenant === undefined) continue;
+      void stores.of(tenant).cancelRequested(live.id).then(
         (requested) => requested && live.stop('cancelled'),
         () => undefined,
       );
@@ -62,7 +71,7 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
   };
 
   /** Writes the queued record (durable before the request is acknowledged) and hands the generation to the supervisor. */
-  async function admit(accepted: AcceptedGeneration): Promise<LiveGeneration> {
+  async function admit(accepted: AcceptedGeneration, store: GenerationStore<GenerationRecord>): Promise<LiveGeneration> {
     const events: GenerationEventEntry[] = [{ id: 1, event: 'accepted' }];
     const record = initialRecord(accepted, now(), 'queued');
     const queued: StoredGeneration<GenerationRecord> = { record, owner: liveness.self, events };
@@ -87,7 +96,7 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
   }
 
   /** The stored generation as it truly stands: one whose owner is gone is finalised as `failed / interrupted` (and written so). */
-  async function observe(stored: StoredGeneration<GenerationRecord>): Promise<StoredGeneration<GenerationRecord>> {
+  async function observe(store: GenerationStore<GenerationRecord>, stored: StoredGeneration<GenerationRecord>): Promise<StoredGeneration<GenerationRecord>> {
     const { record, owner } = stored;
     if (isTerminal(record)) return stored;
     const alive = owner ? (owner.instance === liveness.self.instance ? supervisor.get(record.id) !== undefined : await liveness.isAlive(owner)) : false;
@@ -100,16 +109,37 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
     return finished;
   }
 
-  async function loadOr404(id: string): Promise<StoredGeneration<GenerationRecord>> {
+  async function loadOr404(store: GenerationStore<GenerationRecord>, id: string): Promise<StoredGeneration<GenerationRecord>> {
     const stored = isUuidV7(id) ? await store.load(id) : null;
     if (!stored) throw new NotFoundError(`no generation ${id}`);
-    return observe(stored);
+    return observe(store, stored);
+  }
+
+  /** The live generation with this id when this tenant owns it (another tenant's is as absent as a missing one). */
+  function liveOf(tenant: string, id: string): LiveGeneration | undefined {
+    return liveTenants.get(id) === tenant ? supervisor.get(id) : undefined;
   }
 
   app.post('/v1/generations', idempotent, async (c) => {
     const request = await readJsonBody(c, generationRequestSchema, deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    const tenant = requestTenant(c);
+    const limits = c.get('limits');
+    if (request.search.budget > limits.maxBudget) throw new BudgetOverLimitError(request.search.budget, limits.maxBudget);
     const plan = toGenerationPlan(request, planContext);
-    supervisor.reserve();
+    if (!slots.tryAcquire(tenant, limits.maxRunning)) {
+      throw new TooManyRequestsError(
+        'too_many_generations',
+        `tenant ${tenant} has ${slots.count(tenant)} generations queued or running, its limit; retry after Retry-After seconds`,
+        limits.maxRunning,
+        supervisor.retryAfterSeconds(),
+      );
+    }
+    try {
+      supervisor.reserve();
+    } catch (error) {
+      slots.release(tenant);
+      throw error;
+    }
     const requestId = (c.get as (key: string) => unknown)('requestId');
     const accepted: AcceptedGeneration = {
       id: newUuidV7(now()),
@@ -119,7 +149,19 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
       ...(typeof requestId === 'string' ? { requestId } : {}),
     };
     const location = `/v1/generations/${accepted.id}`;
-    const live = await admit(accepted);
+    liveTenants.set(accepted.id, tenant);
+    let live: LiveGeneration;
+    try {
+      live = await admit(accepted, stores.of(tenant));
+    } catch (error) {
+      liveTenants.delete(accepted.id);
+      slots.release(tenant);
+      throw error;
+    }
+    void live.done.then(() => {
+      liveTenants.delete(accepted.id);
+      slots.release(tenant);
+    });
 
     if (prefersAsync(c.req.header('prefer'))) {
       deps.waitUntil?.(live.done);
@@ -138,16 +180,18 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
   });
 
   app.get('/v1/generations/:id', async (c) => {
-    const stored = await loadOr404(c.req.param('id'));
+    const stored = await loadOr404(stores.of(requestTenant(c)), c.req.param('id'));
     return c.json(stored.record);
   });
 
   app.get('/v1/generations/:id/events', async (c) => {
     const id = c.req.param('id');
+    const tenant = requestTenant(c);
+    const store = stores.of(tenant);
     const afterId = lastEventId(c.req.header('last-event-id') ?? c.req.query('after'));
-    const live = supervisor.get(id);
+    const live = liveOf(tenant, id);
     if (live) return streamLive(c, live, afterId);
-    const stored = await loadOr404(id);
+    const stored = await loadOr404(store, id);
     return streamSSE(c, async (stream) => {
       let sent = afterId;
       let current = stored;
@@ -162,34 +206,38 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
         await stream.sleep(Math.min(1000, heartbeatMs));
         const reloaded = await store.load(id);
         if (!reloaded) return;
-        current = await observe(reloaded);
+        current = await observe(store, reloaded);
       }
     });
   });
 
   app.delete('/v1/generations/:id', async (c) => {
     const id = c.req.param('id');
-    const live = supervisor.get(id);
+    const tenant = requestTenant(c);
+    const store = stores.of(tenant);
+    const live = liveOf(tenant, id);
     if (live) {
       // a running generation is stopped first, so no image is written after the delete
       live.stop('cancelled');
       await live.done;
     }
-    const stored = await loadOr404(id);
+    const stored = await loadOr404(store, id);
     await store.deleteGeneration(stored.record.id);
     return c.body(null, 204);
   });
 
   app.post('/v1/generations/:id/cancel', async (c) => {
     const id = c.req.param('id');
-    const live = supervisor.get(id);
+    const tenant = requestTenant(c);
+    const store = stores.of(tenant);
+    const live = liveOf(tenant, id);
     if (live) {
       live.stop('cancelled');
       const record = await Promise.race([live.done, delay(CANCEL_WAIT_MS).then(() => null)]);
       if (record) return c.json(record, 200);
       return c.json(live.record, 202);
     }
-    const stored = await loadOr404(id);
+    const stored = await loadOr404(store, id);
     if (isTerminal(stored.record)) {
       throw new ConflictError('generation_finished', `generation ${id} already ended (${stored.record.status}); nothing to cancel`);
     }
@@ -200,6 +248,7 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
   app.get('/v1/generations/:id/candidates/:candidateId', async (c) => {
     const id = c.req.param('id');
     const candidateId = c.req.param('candidateId');
+    const store = stores.of(requestTenant(c));
     if (!isUuidV7(id) || !CANDIDATE_ID.test(candidateId)) throw new NotFoundError(`no image ${candidateId} in generation ${id}`);
     if (deps.presignImageSeconds !== undefined && deps.store.presignGet) {
       // the bytes go straight from the bucket to the client; the link is never stored (it expires)
