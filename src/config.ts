@@ -3,6 +3,38 @@ import { z } from 'zod';
 import { DiffalignError } from './ports/errors.js';
 import type { SageMakerWorldConfig } from './adapters/sagemaker/index.js';
 import { loadSageMakerConfig } from './runtime/sagemaker-config.js';
+import { LIMITS } from './api/schemas/generation-request.js';
+
+/** `DIFFALIGN_CORS_ORIGINS`: empty (no CORS), `*`, or a comma list of origins (`https://app.example.com`). */
+const corsOriginsSchema = z
+  .string()
+  .default('')
+  .transform((value, context): '*' | string[] => {
+    const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    if (entries.length === 1 && entries[0] === '*') return '*';
+    const origins: string[] = [];
+    for (const entry of entries) {
+      const origin = originOf(entry);
+      if (origin === null) {
+        context.addIssue({ code: 'custom', message: `${JSON.stringify(entry)} is not an origin: use * alone, or scheme://host[:port] entries such as https://app.example.com, comma-separated` });
+        return z.NEVER;
+      }
+      origins.push(origin);
+    }
+    return origins;
+  });
+
+/** The origin `scheme://host[:port]` an entry names, or null when it is not one (a path, a query, another scheme). */
+function originOf(entry: string): string | null {
+  try {
+    const url = new URL(entry);
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '') return null;
+    if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || entry.replace(/\/$/, '').toLowerCase() !== url.origin.toLowerCase()) return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
 
 /** Environment variables diffalign reads, with their defaults: nothing needs to be set locally. */
 const envSchema = z.object({
@@ -35,6 +67,12 @@ const envSchema = z.object({
   DIFFALIGN_MAX_QUEUED: z.coerce.number().int().min(0).max(100_000).default(64),
   DIFFALIGN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   DIFFALIGN_REFERENCE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+  DIFFALIGN_AUTH: z.enum(['auto', 'required']).default('auto'),
+  DIFFALIGN_AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  DIFFALIGN_CORS_ORIGINS: corsOriginsSchema,
+  DIFFALIGN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  DIFFALIGN_TENANT_MAX_RUNNING: z.coerce.number().int().min(1).max(1024).default(16),
+  DIFFALIGN_MAX_BUDGET: z.coerce.number().int().min(1).max(LIMITS.budget).default(LIMITS.budget),
 }).superRefine((values, context) => {
   if (values.DIFFALIGN_STORAGE === 's3' && values.DIFFALIGN_S3_BUCKET === undefined) {
     context.addIssue({ code: 'custom', path: ['DIFFALIGN_S3_BUCKET'], message: 'required when DIFFALIGN_STORAGE=s3' });
@@ -104,6 +142,14 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Worker threads of the reference backend (0: run on the main thread); default: the number of cores. */
   readonly referenceThreads: number | undefined;
+  /** `auto`: auth is on once an API key exists in the store; `required`: always (deployments). */
+  readonly authMode: 'auto' | 'required';
+  /** How long key documents (and "no key yet") are cached in process: revocation takes effect within this. */
+  readonly authCacheTtlMs: number;
+  /** Origins browser apps may call from: `*`, a list, or none (`[]`: no CORS headers). */
+  readonly corsOrigins: '*' | readonly string[];
+  /** Default limits of each keyed tenant (an API key may override them). */
+  readonly tenantLimits: { readonly ratePerMinute: number; readonly maxRunning: number; readonly maxBudget: number };
 }
 
 /** A configuration variable is missing or malformed; names the variable and what it expects. */
@@ -149,6 +195,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxQueued: values.DIFFALIGN_MAX_QUEUED,
     shutdownGraceMs: values.DIFFALIGN_SHUTDOWN_GRACE_MS,
     referenceThreads: values.DIFFALIGN_REFERENCE_THREADS,
+    authMode: values.DIFFALIGN_AUTH,
+    authCacheTtlMs: values.DIFFALIGN_AUTH_CACHE_SECONDS * 1000,
+    corsOrigins: values.DIFFALIGN_CORS_ORIGINS,
+    tenantLimits: { ratePerMinute: values.DIFFALIGN_RATE_PER_MINUTE, maxRunning: values.DIFFALIGN_TENANT_MAX_RUNNING, maxBudget: values.DIFFALIGN_MAX_BUDGET },
   };
 }
 
@@ -166,7 +216,7 @@ export const CONFIG_DOCS: readonly (readonly [string, string, string])[] = [
   ['DIFFALIGN_S3_ENDPOINT', '(AWS)', 'an S3-compatible server (`npm run s3`: http://127.0.0.1:4568, MinIO); path-style; without AWS credentials in the environment, s3rver\'s S3RVER/S3RVER are used'],
   ['AWS_REGION', '(SDK default; us-east-1 with an endpoint)', 'region of the bucket'],
   ['DIFFALIGN_PUBLIC_URL', '(request origin)', 'base URL used in image links of records'],
-  ['DIFFALIGN_TENANT', 'default', 'tenant the records are filed under (until auth assigns one per key)'],
+  ['DIFFALIGN_TENANT', 'default', 'tenant of every request while auth is off (with auth on, each API key names its tenant)'],
   ['DIFFALIGN_MAX_BODY_BYTES', '262144', 'largest request body accepted (413 above it)'],
   ['DIFFALIGN_HEARTBEAT_MS', '5000', 'how often a running generation re-writes its record; 4 missed beats read as `interrupted`'],
   ['DIFFALIGN_LOG_LEVEL', 'info', 'debug, info, warn, error or silent'],
@@ -174,4 +224,10 @@ export const CONFIG_DOCS: readonly (readonly [string, string, string])[] = [
   ['DIFFALIGN_MAX_QUEUED', '64', 'generations that may wait; past that 503 with Retry-After'],
   ['DIFFALIGN_SHUTDOWN_GRACE_MS', '10000', 'on SIGINT/SIGTERM, how long running generations may finish before they are recorded `interrupted`'],
   ['DIFFALIGN_REFERENCE_THREADS', '(cores)', 'worker threads of the reference backend; 0 runs it on the main thread'],
+  ['DIFFALIGN_AUTH', 'auto', '`auto`: auth is on once an API key exists in the store (off, and loopback only, before); `required`: always on'],
+  ['DIFFALIGN_AUTH_CACHE_SECONDS', '30', 'how long key documents are cached in process: a revoked key is refused within this long; 0: read the store on every request'],
+  ['DIFFALIGN_CORS_ORIGINS', '(none)', 'origins browser apps may call from: `*` or a comma list such as `https://app.example.com`; unset: no CORS headers'],
+  ['DIFFALIGN_RATE_PER_MINUTE', '600', 'requests per minute per keyed tenant in this process (token bucket of a minute\'s worth); over it 429 with Retry-After'],
+  ['DIFFALIGN_TENANT_MAX_RUNNING', '16', 'generations a keyed tenant may have queued or running in this process; over it 429 with Retry-After'],
+  ['DIFFALIGN_MAX_BUDGET', '256', 'largest search.budget (images) one request may ask for; over it 422 budget_over_limit'],
 ];

@@ -1,29 +1,25 @@
 /**
  * `diffalign` command line: `diffalign harvest --out DIR [--from YYYY-MM-DD --to YYYY-MM-DD] [--tenant T]
- * [--ai-margin X] [--ai-max-pairs N] [--no-ai-feedback] [--json]`. Reads the store the server is configured
- * with (the same environment variables, `loadConfig`), shows progress on stderr, prints a summary (or JSON).
- * Exit codes: 0 done, 2 bad usage or configuration, 1 the harvest failed.
+ * [--ai-margin X] [--ai-max-pairs N] [--no-ai-feedback] [--json]`, and `diffalign keys create|revoke|list`
+ * (src/runtime/keys-cli.ts). Reads the store the server is configured with (the same environment
+ * variables, `loadConfig`), shows progress on stderr, prints a summary (or JSON).
+ * Exit codes: 0 done, 2 bad usage or configuration, 1 the command failed.
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import cliProgress from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { BlobStoreConfigError, createBlobStore } from '../adapters/storage/index.js';
+import { BlobStoreConfigError } from '../adapters/storage/index.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { harvest, HarvestOptionsError, HarvestOutputError, type HarvestProgress, type HarvestResult } from '../harvest/index.js';
 import type { BlobStore } from '../ports/blob-store.js';
+import { type CliIo, EXIT, fail as failCommand } from './cli-io.js';
+import { createConfiguredStore } from './configured-store.js';
+import { keysCommand } from './keys-cli.js';
 
-/** Exit codes of the CLI. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
-/** Where the CLI reads and writes (process streams by default; tests pass their own). */
-export interface CliIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
-  readonly env: Record<string, string | undefined>;
-  readonly cwd: string;
-}
+export { type CliIo, EXIT } from './cli-io.js';
+export { createConfiguredStore } from './configured-store.js';
 
 interface HarvestFlags {
   readonly out: string;
@@ -34,11 +30,6 @@ interface HarvestFlags {
   readonly aiMaxPairs?: number;
   readonly aiFeedback: boolean;
   readonly json?: boolean;
-}
-
-/** The BlobStore the server is configured with (`DIFFALIGN_STORAGE`: the fs directory or the S3 bucket), as `createDependencies` wires it. */
-export function createConfiguredStore(config: Config): BlobStore {
-  return config.storage === 's3' && config.s3 ? createBlobStore({ storage: 's3', ...config.s3 }) : createBlobStore({ storage: 'fs', root: config.dataDir });
 }
 
 /** Runs the CLI on `argv` (as `process.argv`: node, script, arguments…) and resolves with the exit code. */
@@ -62,6 +53,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .action(async (flags: HarvestFlags) => {
       exitCode = await runHarvest(flags, io);
     });
+  program.addCommand(keysCommand(io, (code) => (exitCode = code)));
   try {
     await program.parseAsync([...argv]);
     return exitCode;
@@ -150,8 +142,7 @@ function progressBar(io: CliIo): { update: (progress: HarvestProgress) => void; 
 }
 
 function fail(io: CliIo, message: string, code: number): number {
-  io.stderr.write(`diffalign harvest: ${message}\n`);
-  return code;
+  return failCommand(io, 'harvest', message, code);
 }
 
 function parseNonNegative(value: string): number {

@@ -4,13 +4,16 @@ import type { AddressInfo, Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import type { AppDeps } from '../api/app-deps.js';
 import { createApp } from '../api/app.js';
+import { ApiKeyStore } from '../api/auth/api-key-store.js';
 import { GenerationSupervisor } from '../api/generation-supervisor.js';
 import { HttpError, MalformedRequestError, PROBLEM_CONTENT_TYPE } from '../api/http-errors.js';
 import type { Logger } from '../api/logger.js';
 import { probeStore } from '../api/store-probe.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { createDependencies } from './create-dependencies.js';
+import { storageLocation } from './configured-store.js';
 import { createLogger } from './create-logger.js';
+import { isLoopbackHost } from './loopback-host.js';
 
 /**
  * A signal that comes again within this window is the same request to stop, not a second one: `npm start`
@@ -36,7 +39,13 @@ async function main(): Promise<void> {
     void work.finally(() => background.delete(work));
   };
   const wired = createDependencies(config, { waitUntil, logger, supervisor });
-  const deps: AppDeps & { close?: () => Promise<void> | void } = { ...wired, checkReady: () => probeStore(wired.store) };
+  // one key store for the start check and the app, so both share its cache
+  const keys = new ApiKeyStore(wired.store, { cacheTtlMs: config.authCacheTtlMs });
+  const deps: AppDeps & { close?: () => Promise<void> | void } = {
+    ...wired,
+    auth: { mode: config.authMode, keys },
+    checkReady: () => probeStore(wired.store),
+  };
 
   try {
     await probeStore(deps.store);
@@ -45,6 +54,13 @@ async function main(): Promise<void> {
       config.s3
         ? `bucket ${storageLocation(config)} is not usable: ${(error as Error).message}; check DIFFALIGN_S3_BUCKET, DIFFALIGN_S3_ENDPOINT and the AWS credentials`
         : `data directory ${config.dataDir} is not usable: ${(error as Error).message}; set DIFFALIGN_DATA_DIR to a writable directory`,
+    );
+  }
+  const authOn = config.authMode === 'required' || (await keys.anyExists());
+  if (!authOn && !isLoopbackHost(config.host)) {
+    exitMisconfigured(
+      `auth is off (no API key in ${storageLocation(config)}), so the server listens on loopback only and will not listen on ${config.host}: ` +
+        'create a key first (`npx diffalign keys create --tenant NAME`) or set DIFFALIGN_AUTH=required, or use DIFFALIGN_HOST=127.0.0.1',
     );
   }
   const removed = await wired.recover();
@@ -62,7 +78,7 @@ async function main(): Promise<void> {
     exitMisconfigured(listenFailureMessage(error as NodeJS.ErrnoException, config));
   }
   server.on('error', (error) => logger.error({ code: (error as NodeJS.ErrnoException).code, error: { message: error.message, stack: error.stack } }, 'http server error'));
-  announceListening(server, config, logger);
+  announceListening(server, config, logger, authOn);
 
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     logger.info({ signal, grace_ms: config.shutdownGraceMs, running: supervisor.running, queued: supervisor.queued }, `${signal}: shutting down; no new connections`);
@@ -105,7 +121,7 @@ async function main(): Promise<void> {
 
 function loadConfigOrExit(): Config {
   try {
-    return loadConfig();
+    return loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) exitMisconfigured(error.message);
     throw error;
@@ -149,15 +165,23 @@ function listenFailureMessage(error: NodeJS.ErrnoException, config: Config): str
  * every log level, `warn`, `error` and `silent` included (through an info logger of its own when the
  * configured one drops info lines), so that even a quiet server says where it listens.
  */
-function announceListening(server: Server, config: Config, logger: ReturnType<typeof createLogger>): void {
+function announceListening(server: Server, config: Config, logger: ReturnType<typeof createLogger>, authOn: boolean): void {
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   const announcer = logger.isLevelEnabled('info') ? logger : createLogger({ logLevel: 'info' });
+  const auth = authOn ? 'on' : 'off';
   announcer.info(
-    { url, backend: config.backend, storage: config.storage, data_dir: config.dataDir },
-    `diffalign listening on ${url} (backend ${config.backend}, storage ${config.storage} at ${storageLocation(config)})`,
+    { url, backend: config.backend, storage: config.storage, data_dir: config.dataDir, auth },
+    `diffalign listening on ${url} (backend ${config.backend}, storage ${config.storage} at ${storageLocation(config)}, auth ${auth})`,
   );
+  if (!authOn) {
+    announcer.info(
+      { auth, host: config.host },
+      `auth is off: no API key in the store, so every request is tenant ${config.tenant} and the server listens on loopback only; ` +
+        'create a key with `npx diffalign keys create --tenant NAME` and auth switches on (no restart needed)',
+    );
+  }
 }
 
 /** The HTTP responses in progress, so shutdown can wait for them; answers begun while closing say `Connection: close`. */
@@ -255,8 +279,3 @@ main().catch((error: unknown) => {
   process.stderr.write(`diffalign failed to start: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });
-
-/** Where the configured store keeps its data, for messages: the data dir, or `s3://bucket/prefix`. */
-function storageLocation(config: Config): string {
-  return config.s3 ? `s3://${config.s3.bucket}/${config.s3.prefix}${config.s3.endpoint ? ` via ${config.s3.endpoint}` : ''}` : config.dataDir;
-}
