@@ -26,7 +26,7 @@ export function createApp(injected: AppDeps): Hono {
   const logger = injected.logger ?? silentLogger;
   const deps: AppDeps = { ...injected, logger };
   const app = new Hono();
-  const openApiDocument = buildOpenApiDocument();
+  const openApiDocument = buildOpenApiDocument({ publicUrl: deps.publicUrl });
   const now = deps.now ?? Date.now;
   const authMode = deps.auth?.mode ?? 'auto';
   const keys = deps.auth?.keys ?? new ApiKeyStore(deps.store, { ...(deps.auth?.cacheTtlMs !== undefined ? { cacheTtlMs: deps.auth.cacheTtlMs } : {}) });

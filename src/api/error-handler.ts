@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { DiffalignError, UnknownModelError } from '../ports/errors.js';
 import { HttpError, InternalServerError, PROBLEM_CONTENT_TYPE, MalformedRequestError, NotFoundError, ValidationFailedError } from './http-errors.js';
 import { silentLogger } from './logger.js';
+import { CorruptRecordError } from '../records/corrupt-record-error.js';
 import type {} from './middleware/index.js';
 
 /** Maps any thrown value to the HttpError the client sees: the one place errors become problem+json. */
@@ -15,7 +16,8 @@ export function toHttpError(error: unknown): HttpError {
     if (error.status === 404) return new NotFoundError(error.message || 'not found');
     if (error.status === 400) return new MalformedRequestError(error.message || 'malformed request', { cause: error });
   }
-  if (error instanceof SyntaxError) return new MalformedRequestError(`request body is not valid JSON: ${error.message}`, { cause: error });
+  // a stored record that cannot be read is the server's fault (500), never the request's: no SyntaxError is taken for bad input
+  if (error instanceof CorruptRecordError) return new InternalServerError({ cause: error, code: 'corrupt_record', detail: error.message, generationId: error.generationId });
   return new InternalServerError({ cause: error });
 }
 

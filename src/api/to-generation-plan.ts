@@ -1,5 +1,6 @@
 import { effectiveSearchSteps } from '../engine/index.js';
 import type { GenerationPlan, RewardSpec } from '../engine/generation-plan.js';
+import type { GenerationRecord } from './schemas/generation-record.js';
 import type { GenerationRequest } from './schemas/generation-request.js';
 import { ValidationFailedError } from './http-errors.js';
 
@@ -86,7 +87,7 @@ export function toGenerationPlan(request: GenerationRequest, context: PlanContex
 }
 
 /** The plan as the record's `request` field shows it (snake_case, every default filled in). */
-export function describePlan(plan: GenerationPlan): Record<string, unknown> {
+export function describePlan(plan: GenerationPlan): GenerationRecord['request'] {
   return {
     prompt: plan.prompt,
     ...(plan.negativePrompt !== undefined ? { negative_prompt: plan.negativePrompt } : {}),

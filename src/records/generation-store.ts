@@ -2,6 +2,7 @@ import type { Blob, BlobStore } from '../ports/blob-store.js';
 import { candidateImageKey, generationCancelKey, generationPrefix, generationRecordKey } from './generation-layout.js';
 import type { GenerationEventEntry } from './generation-event-log.js';
 import type { InstanceRef } from './instance-liveness.js';
+import { CorruptRecordError } from './corrupt-record-error.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -36,7 +37,7 @@ export class GenerationStore<TRecord extends { readonly id: string }> {
   async load(id: string): Promise<StoredGeneration<TRecord> | null> {
     const blob = await this.store.get(generationRecordKey(this.tenant, id));
     if (!blob) return null;
-    const { owner, event_log: events, ...record } = JSON.parse(decoder.decode(blob.body)) as Record<string, unknown>;
+    const { owner, event_log: events, ...record } = parseDocument(id, blob.body);
     return {
       record: record as unknown as TRecord,
       ...(owner ? { owner: owner as InstanceRef } : {}),
@@ -94,4 +95,16 @@ export class GenerationStore<TRecord extends { readonly id: string }> {
   async cancelRequested(id: string): Promise<boolean> {
     return (await this.store.get(generationCancelKey(this.tenant, id))) !== null;
   }
+}
+
+/** The stored document of a record: a JSON object, else CorruptRecordError (never a SyntaxError a caller could take for bad input). */
+function parseDocument(id: string, body: Uint8Array): Record<string, unknown> {
+  let document: unknown;
+  try {
+    document = JSON.parse(decoder.decode(body));
+  } catch (error) {
+    throw new CorruptRecordError(id, { cause: error });
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) throw new CorruptRecordError(id);
+  return document as Record<string, unknown>;
 }

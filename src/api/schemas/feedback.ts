@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CANDIDATE_ID_PATTERN } from './generation-record.js';
 
 /** Kinds of implicit and explicit feedback an app reports about the images it showed. */
 export const FEEDBACK_TYPES = ['impression', 'select', 'download', 'share', 'upscale', 'regenerate', 'dismiss', 'rate', 'compare'] as const;
@@ -6,7 +7,7 @@ export const FEEDBACK_TYPES = ['impression', 'select', 'download', 'share', 'ups
 /** Limits of a feedback batch (part of the contract). */
 export const FEEDBACK_LIMITS = { events: 500, idChars: 128 } as const;
 
-const candidateIdSchema = z.string().regex(/^c\d{3,6}$/, 'a candidate id such as c000');
+const candidateIdSchema = z.string().regex(CANDIDATE_ID_PATTERN, 'a candidate id such as c000');
 const shortText = z.string().min(1).max(FEEDBACK_LIMITS.idChars);
 
 /**
@@ -17,9 +18,9 @@ const shortText = z.string().min(1).max(FEEDBACK_LIMITS.idChars);
  */
 export const feedbackEventSchema = z
   .object({
-    type: z.enum(FEEDBACK_TYPES).openapi('FeedbackType'),
-    generation_id: z.uuid(),
-    candidate_id: candidateIdSchema.optional(),
+    type: z.enum(FEEDBACK_TYPES).openapi('FeedbackType', { description: 'What the user did with an image; `compare` names two, `regenerate` may name none, every other type names one.' }),
+    generation_id: z.uuid().openapi({ description: 'A generation of this tenant (422 otherwise).' }),
+    candidate_id: candidateIdSchema.optional().openapi({ description: 'The image the event is about: required except for `compare` (which uses `candidate_ids`) and `regenerate` (optional). It must be a candidate of the generation.' }),
     candidate_ids: z.tuple([candidateIdSchema, candidateIdSchema]).optional().openapi({ description: '`compare`: the two images shown side by side.' }),
     choice: z.union([candidateIdSchema, z.literal('tie')]).optional().openapi({ description: '`compare`: the preferred candidate, or `tie`.' }),
     rating: z.number().int().min(1).max(5).optional().openapi({ description: '`rate`: 1 (worst) to 5 (best).' }),
@@ -46,13 +47,16 @@ export const feedbackEventSchema = z
     if (event.type === 'rate' && event.rating === undefined) context.addIssue({ code: 'custom', path: ['rating'], message: 'a rate event carries rating 1-5' });
     if (event.type !== 'rate' && event.rating !== undefined) context.addIssue({ code: 'custom', path: ['rating'], message: 'only rate events carry a rating' });
   })
-  .openapi('FeedbackEvent');
+  .openapi({
+    description:
+      'One feedback event. Beyond the field rules: `candidate_id` is required for every type but `compare` and `regenerate`; `compare` needs two different `candidate_ids` and a `choice` that is one of them or `tie`, and only `compare` has those; `rating` is required for `rate` and only `rate` has it.',
+  });
 
 /** Body of `POST /v1/feedback`. */
 export const feedbackBatchSchema = z
-  .object({ events: z.array(feedbackEventSchema).min(1).max(FEEDBACK_LIMITS.events) })
+  .object({ events: z.array(feedbackEventSchema).min(1).max(FEEDBACK_LIMITS.events).openapi({ description: `1 to ${FEEDBACK_LIMITS.events} events; one bad event refuses the whole batch (nothing is written).` }) })
   .strict()
-  .openapi('FeedbackBatch');
+  .openapi({ description: 'A batch of feedback events (schemas inline, so the `consent` default keeps it optional in generated clients).' });
 
 /** A feedback event as sent (defaults applied). */
 export type FeedbackEvent = z.infer<typeof feedbackEventSchema>;
