@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AbortedError, BackendCallError } from '../../ports/errors.js';
 import type { PromptRewriterV1, RewriteOptions, RewriteResult, Warning } from '../../ports/index.js';
-import { mix32, Splitmix32 } from '../sampler/normal-rng.js';
+import { hashString, SeededRandom } from '../scene/seeded-random.js';
+import { maybeDrift, PROMPTIST_DRIFT_RATE, type PromptistDrift } from './promptist-drift.js';
 
 /** The Hugging Face text-generation request Promptist is served with (`{inputs, parameters}`). */
 export const textGenerationRequestSchema = z.object({
@@ -81,56 +82,66 @@ function approximateTokens(text: string): number {
   return Math.ceil(words * 1.3) + commas;
 }
 
-/** FNV-1a of a string, mixed: a stable 32-bit seed per prompt. */
-function stringSeed(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return mix32(hash);
+/** One rewrite of the reference Promptist and how its content drifted from the prompt, if it did. */
+export interface PromptistRewrite {
+  readonly text: string;
+  readonly drift?: PromptistDrift;
 }
 
 /**
  * The reference Promptist: answers a text-generation request with `num_return_sequences` rewrites of the
- * input prompt that keep its words and append model-preferred modifier lists (which and how many vary per
- * beam), within `max_new_tokens`. Deterministic per request; the reply repeats the input like the toolkit.
+ * input prompt in Promptist's style (Lexica modifier lists appended, the framing sometimes dropped, the
+ * objects sometimes reordered), within `max_new_tokens`, with content drift at PROMPTIST_DRIFT_RATE.
+ * Deterministic per request; the reply repeats the input like the toolkit.
  */
 export function textGeneration(request: unknown): TextGenerationResponse {
   const { inputs, parameters } = textGenerationRequestSchema.parse(request);
   const prompt = (inputs.endsWith(PROMPTIST_SUFFIX) ? inputs.slice(0, -PROMPTIST_SUFFIX.length) : inputs).trim();
-  const count = parameters?.num_return_sequences ?? 1;
-  const maxNewTokens = parameters?.max_new_tokens ?? 75;
-  const base = prompt.replace(/[\s,.;]+$/, '');
-  const replies: TextGenerationResponse = [];
-  const seen = new Set<string>();
-  for (let beam = 0; replies.length < count && beam < count * 4; beam += 1) {
-    const rewrite = beamRewrite(base, beam, maxNewTokens);
-    if (seen.has(rewrite)) continue;
-    seen.add(rewrite);
-    replies.push({ generated_text: parameters?.return_full_text === false ? rewrite : `${inputs} ${rewrite}` });
-  }
-  return replies;
+  const rewrites = promptistRewrites(prompt, parameters?.num_return_sequences ?? 1, parameters?.max_new_tokens ?? 75);
+  return rewrites.map(({ text }) => ({ generated_text: parameters?.return_full_text === false ? text : `${inputs} ${text}` }));
 }
 
-/** One beam: the prompt (sometimes without its "a photo of" framing) plus a family-diverse modifier list. */
-function beamRewrite(prompt: string, beam: number, maxNewTokens: number): string {
-  const random = new Splitmix32(stringSeed(prompt) ^ Math.imul(beam + 1, 0x85ebca6b));
-  const pick = <T>(values: readonly T[]): T => values[random.nextUint32() % values.length] as T;
-  const subject = beam % 3 === 2 ? prompt.replace(/^(a|an)\s+(photo|picture|image)\s+of\s+/i, '') : prompt;
-  const familyOrder = MODIFIER_FAMILIES.map((_, index) => index).sort((left, right) => mix32(left ^ random.nextUint32()) - mix32(right ^ random.nextUint32()));
+/** `count` distinct rewrites of a prompt (fewer when the beams run dry), best beam first. */
+export function promptistRewrites(prompt: string, count: number, maxNewTokens: number, driftRate = PROMPTIST_DRIFT_RATE): PromptistRewrite[] {
+  const base = prompt.trim().replace(/[\s,.;]+$/, '');
+  const rewrites: PromptistRewrite[] = [];
+  const seen = new Set<string>();
+  for (let beam = 0; rewrites.length < count && beam < count * 4; beam += 1) {
+    const rewrite = beamRewrite(base, beam, maxNewTokens, driftRate);
+    if (seen.has(rewrite.text)) continue;
+    seen.add(rewrite.text);
+    rewrites.push(rewrite);
+  }
+  return rewrites;
+}
+
+/** "X and Y" → "Y and X" for a prompt of two objects and no relation (Promptist moves subjects around). */
+function reorderObjects(prompt: string): string {
+  const frame = /^((?:a|an)\s+(?:photo|picture|image)\s+of\s+)?(.*)$/i.exec(prompt);
+  const body = frame?.[2] ?? prompt;
+  const parts = body.split(' and ');
+  if (parts.length !== 2 || /\b(?:left|right|above|below|under|over|top|bottom|beside|next to|near|on)\b/.test(body)) return prompt;
+  return `${frame?.[1] ?? ''}${parts[1]} and ${parts[0]}`;
+}
+
+/** One beam: the prompt (sometimes without its "a photo of" framing, sometimes reordered, sometimes drifted) plus a family-diverse modifier list. */
+function beamRewrite(prompt: string, beam: number, maxNewTokens: number, driftRate: number): PromptistRewrite {
+  const random = new SeededRandom(hashString(`${beam}|${prompt}`));
+  const framed = beam % 3 === 2 ? prompt.replace(/^(a|an)\s+(photo|picture|image)\s+of\s+/i, '') : prompt;
+  const { text: subject, drift } = maybeDrift(beam % 4 === 3 ? reorderObjects(framed) : framed, driftRate, random);
+  const familyOrder = random.shuffle(MODIFIER_FAMILIES.map((_, index) => index));
   // Beam 0 is the most likely continuation, Lexica's canonical list; later beams vary which and how many.
-  const wanted = 3 + (random.nextUint32() % 7);
+  const wanted = 3 + random.int(7);
   const modifiers: string[] = beam === 0 ? [...CANONICAL_MODIFIERS] : [];
   for (const family of beam === 0 ? [] : familyOrder) {
     if (modifiers.length >= wanted) break;
-    const choice = pick(MODIFIER_FAMILIES[family] ?? ['']);
+    const choice = random.pick(MODIFIER_FAMILIES[family] ?? ['']);
     if (choice !== '' && !modifiers.includes(choice)) modifiers.push(choice);
   }
-  if (beam === 0 || random.nextUint32() % 3 !== 0) {
-    const artists = [pick(ARTISTS)];
-    if (random.nextUint32() % 2 === 0) {
-      const second = pick(ARTISTS);
+  if (beam === 0 || random.int(3) !== 0) {
+    const artists = [random.pick(ARTISTS)];
+    if (random.int(2) === 0) {
+      const second = random.pick(ARTISTS);
       if (!artists.includes(second)) artists.push(second);
     }
     modifiers.push(`by ${artists.join(' and ')}`);
@@ -140,7 +151,8 @@ function beamRewrite(prompt: string, beam: number, maxNewTokens: number): string
     if (approximateTokens([...kept, modifier].join(', ')) + 1 > maxNewTokens) break;
     kept.push(modifier);
   }
-  return kept.length === 0 ? subject : `${subject}, ${kept.join(', ')}`;
+  const text = kept.length === 0 ? subject : `${subject}, ${kept.join(', ')}`;
+  return drift === undefined ? { text } : { text, drift };
 }
 
 /** The reference Promptist rewriter (PromptRewriterV1): speaks the text-generation wire format to `textGeneration`. */
@@ -151,7 +163,7 @@ export class ReferencePromptRewriter implements PromptRewriterV1 {
   private readonly endpoint: (request: TextGenerationRequest) => unknown;
 
   constructor(options: { modelId?: string; endpoint?: (request: TextGenerationRequest) => unknown } = {}) {
-    this.modelId = options.modelId ?? 'reference-promptist-v1';
+    this.modelId = options.modelId ?? 'reference-promptist-v2';
     this.endpoint = options.endpoint ?? textGeneration;
   }
 

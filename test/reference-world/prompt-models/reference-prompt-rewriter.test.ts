@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { PROMPTIST_DRIFT_RATE } from '../../../src/reference-world/prompt-models/promptist-drift.js';
 import {
   buildPromptistRequest,
   parsePromptistResponse,
+  promptistRewrites,
   ReferencePromptRewriter,
   textGeneration,
+  type PromptistRewrite,
   type TextGenerationRequest,
 } from '../../../src/reference-world/prompt-models/reference-prompt-rewriter.js';
+import { generateGenevalSuite } from '../../../src/reference-world/scene/geneval-suite.js';
 import { AbortedError, BackendCallError } from '../../../src/ports/errors.js';
 
 describe('ReferencePromptRewriter', () => {
@@ -34,7 +38,7 @@ describe('ReferencePromptRewriter', () => {
       expect(reply.every((sequence) => sequence.generated_text.startsWith(request.inputs))).toBe(true);
       expect(rewrites).toHaveLength(5);
       expect(rewrites.every((rewrite) => !rewrite.includes('Rephrase:'))).toBe(true);
-      expect(rewrites.every((rewrite) => rewrite.includes('a bench and a sports ball'))).toBe(true);
+      expect(rewrites.every((rewrite) => /a bench and a sports ball|a sports ball and a bench/.test(rewrite))).toBe(true);
     });
 
     it('parses replies that do not repeat the input', () => {
@@ -69,7 +73,30 @@ describe('ReferencePromptRewriter', () => {
       expect(second.rewrites).toEqual(first.rewrites);
       expect(first.rewrites.every((rewrite) => rewrite.includes('two clocks') && rewrite.includes(', '))).toBe(true);
       expect(first.rewrites[0]).toContain('highly detailed');
-      expect(first.response.modelId).toBe('reference-promptist-v1');
+      expect(first.response.modelId).toBe('reference-promptist-v2');
+    });
+
+    it('drifts from the content at the stated rate (within 4 binomial standard errors), and only drifted rewrites lose a colour, a count or an object', () => {
+      // Prepare
+      const suite = generateGenevalSuite(3).map((spec) => spec.prompt ?? '');
+
+      // Act
+      const rewrites = suite.flatMap((prompt) => promptistRewrites(prompt, 4, 75).map((rewrite) => ({ prompt, rewrite })));
+      const drifted = rewrites.filter(({ rewrite }) => rewrite.drift !== undefined);
+      const keepsWords = ({ prompt, rewrite }: { prompt: string; rewrite: PromptistRewrite }): boolean => {
+        const content = prompt.replace(/^a photo of /, '');
+        const parts = content.split(' and ');
+        return rewrite.text.includes(content) || (parts.length === 2 && rewrite.text.includes(`${parts[1]} and ${parts[0]}`));
+      };
+
+      // Assess
+      const rate = drifted.length / rewrites.length;
+      expect(rewrites.length).toBeGreaterThan(2000);
+      expect(Math.abs(rate - PROMPTIST_DRIFT_RATE)).toBeLessThan(4 * Math.sqrt((PROMPTIST_DRIFT_RATE * (1 - PROMPTIST_DRIFT_RATE)) / rewrites.length));
+      expect(rewrites.filter((entry) => entry.rewrite.drift === undefined).every(keepsWords)).toBe(true);
+      // A drifted rewrite lost words of the prompt, or kept them all and brought in a subject.
+      expect(drifted.filter(keepsWords).every((entry) => entry.rewrite.drift === 'added_subject')).toBe(true);
+      expect(drifted.filter((entry) => !keepsWords(entry)).length).toBeGreaterThan(drifted.length / 3);
     });
 
     it('varies which and how many modifiers each beam adds', async () => {
