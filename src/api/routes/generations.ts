@@ -7,6 +7,7 @@ import type { InstanceLiveness } from '../../records/instance-liveness.js';
 import { isUuidV7, newUuidV7 } from '../../records/uuid-v7.js';
 import { type AppDeps, defaultRewardsOf } from '../app-deps.js';
 import { requestTenant } from '../auth/request-tenant.js';
+import { EVENT_STREAM, negotiateGenerationMediaType } from '../accept-negotiation.js';
 import { ifNoneMatchMatches } from '../etag-match.js';
 import { problemOfFailedRecord } from '../failed-record-problem.js';
 import { type GenerationSseEvent, isTerminal, renderEvent } from '../generation-events.js';
@@ -167,7 +168,7 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
       deps.waitUntil?.(live.done);
       return c.json(live.record, 202, { location, 'preference-applied': 'respond-async' });
     }
-    if (acceptsEventStream(c.req.header('accept'))) {
+    if (negotiateGenerationMediaType(c) === EVENT_STREAM) {
       c.header('location', location);
       return streamLive(c, live, 0, () => live.stop('client'));
     }
@@ -328,8 +329,4 @@ function imageResponse(c: Context, blob: { body: Uint8Array; contentType: string
 /** RFC 7240 `Prefer: respond-async`. */
 function prefersAsync(prefer: string | undefined): boolean {
   return (prefer ?? '').split(',').some((token) => token.trim().toLowerCase().startsWith('respond-async'));
-}
-
-function acceptsEventStream(accept: string | undefined): boolean {
-  return (accept ?? '').toLowerCase().includes('text/event-stream');
 }
