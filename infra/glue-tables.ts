@@ -56,7 +56,7 @@ export class DiffalignGlueTables extends Construct {
           },
         },
       });
-      created.addDependency(database);
+      created.addResourceDependency(database);
       return created;
     };
 
