@@ -28,7 +28,7 @@ export function singularOf(noun: string): string {
   return inflectLast(noun, (word) => {
     const irregular = IRREGULAR_SINGULARS[word];
     if (irregular !== undefined) return irregular;
-    if (/[^aeiou]ies$/.test(word)) return `${word.slice(0, -3)}y`;
+    if (/[^aeiou]ies$/.test(word) && word.length > 4) return `${word.slice(0, -3)}y`;
     if (/(?:ch|sh|x|ss|z)es$/.test(word)) return word.slice(0, -2);
     if (/[^su]s$/.test(word)) return word.slice(0, -1);
     return word;
