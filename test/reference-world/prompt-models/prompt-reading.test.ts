@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { singularOf } from '../../../src/reference-world/prompt-models/noun-inflection.js';
 import { readPrompt } from '../../../src/reference-world/prompt-models/prompt-reading.js';
+import { loadGenevalPrompts } from '../../bench/geneval-prompts.js';
 
 describe('readPrompt', () => {
   it('reads GenEval-style prompts: objects, counts, colours and relations', () => {
@@ -41,6 +42,23 @@ describe('readPrompt', () => {
       ['handbag', undefined],
       ['orange', undefined],
     ]);
+  });
+
+  it('reads the GenEval prompts as their metadata says (the official file when ../shared has it, else the generated suite)', () => {
+    // Prepare
+    const { specs } = loadGenevalPrompts();
+
+    // Act
+    const misread = specs.filter((spec) => {
+      const reading = readPrompt(spec.prompt ?? '');
+      const wanted = spec.include.map((object) => `${object.class}:${object.count}:${object.color ?? ''}`).sort().join('|');
+      const read = reading.mentions.map((mention) => `${mention.noun}:${mention.count}:${mention.colour ?? ''}`).sort().join('|');
+      return read !== wanted || reading.placements.length !== spec.include.filter((object) => object.position !== undefined).length;
+    });
+
+    // Assess
+    expect(specs.length).toBeGreaterThan(500);
+    expect(misread.map((spec) => spec.prompt)).toEqual([]);
   });
 
   it('guesses singulars the way a caption writer does', () => {
