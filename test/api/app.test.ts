@@ -8,6 +8,7 @@ import type { AppDeps } from '../../src/api/app-deps.js';
 import { createApp } from '../../src/api/app.js';
 import type { GenerationRecord } from '../../src/api/schemas/generation-record.js';
 import { BrightnessScorer, SolidColorGenerator } from '../support/fake-ports.js';
+import { withSpecValidation } from '../support/openapi-response-validator.js';
 
 async function setup(overrides: Partial<AppDeps> = {}) {
   const store = new FsBlobStore(await mkdtemp(join(tmpdir(), 'diffalign-app-')));
@@ -19,7 +20,7 @@ async function setup(overrides: Partial<AppDeps> = {}) {
     maxBodyBytes: 64 * 1024,
     ...overrides,
   };
-  return { app: createApp(deps), store, generator };
+  return { app: withSpecValidation(createApp(deps)), store, generator };
 }
 
 const postJson = (body: unknown, headers: Record<string, string> = {}) => ({
@@ -135,19 +136,39 @@ describe('createApp', () => {
       expect(record.best?.error).toBeUndefined();
     });
 
-    it('keeps a failed record and answers 502 when every candidate fails', async () => {
+    it('keeps a failed record and answers 502 naming it in generation_id and Location when every candidate fails', async () => {
       // Prepare
       const { app, store } = await setup({ generator: new SolidColorGenerator(() => true) });
       // Act
       const response = await app.request('/v1/generations', postJson({ prompt: 'a cat', search: { budget: 2 } }));
-      // Assess
+      const problem = (await response.json()) as { code: string; generation_id: string };
+      // Assess: the problem names the kept record, which reads back failed
       expect(response.status).toBe(502);
+      expect(problem.code).toBe('upstream_failed');
+      expect(response.headers.get('location')).toBe(`/v1/generations/${problem.generation_id}`);
       const keys = await store.list('generations/');
       expect(keys.filter((key) => key.endsWith('record.json'))).toHaveLength(1);
+      const record = (await (await app.request(`/v1/generations/${problem.generation_id}`)).json()) as GenerationRecord;
+      expect(record.status).toBe('failed');
     });
   });
 
   describe('GET routes', () => {
+    it('answers a corrupt stored record with 500 corrupt_record naming the generation, not a client error', async () => {
+      // Prepare: a finished record whose stored document is then overwritten with bytes that are not JSON
+      const { app, store } = await setup();
+      const created = (await (await app.request('/v1/generations', postJson({ prompt: 'a cat', search: { budget: 1 } }))).json()) as GenerationRecord;
+      const key = (await store.list('generations/')).find((name) => name.endsWith('record.json'))!;
+      await store.put(key, new TextEncoder().encode('{"id": "trunc'), { contentType: 'application/json' });
+      // Act
+      const response = await app.request(`/v1/generations/${created.id}`);
+      const problem = (await response.json()) as { code: string; status: number; generation_id: string; detail: string };
+      // Assess
+      expect(response.status).toBe(500);
+      expect(problem).toMatchObject({ code: 'corrupt_record', status: 500, generation_id: created.id });
+      expect(problem.detail).not.toContain('trunc');
+    });
+
     it('404s an unknown generation as problem+json', async () => {
       // Prepare
       const { app } = await setup();

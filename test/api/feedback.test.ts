@@ -6,15 +6,18 @@ import { FsBlobStore } from '../../src/adapters/storage/fs-blob-store.js';
 import { createApp } from '../../src/api/app.js';
 import type { GenerationRecord } from '../../src/api/schemas/generation-record.js';
 import { BrightnessScorer, SolidColorGenerator } from '../support/fake-ports.js';
+import { withSpecValidation } from '../support/openapi-response-validator.js';
 
 async function setup() {
   const root = await mkdtemp(join(tmpdir(), 'diffalign-feedback-'));
-  const app = createApp({
-    generator: new SolidColorGenerator(),
-    scorers: { brightness: { scorer: new BrightnessScorer(), calibration: { mean: 0.5, std: 0.25 } } },
-    store: new FsBlobStore(root),
-    tenant: 'acme',
-  });
+  const app = withSpecValidation(
+    createApp({
+      generator: new SolidColorGenerator(),
+      scorers: { brightness: { scorer: new BrightnessScorer(), calibration: { mean: 0.5, std: 0.25 } } },
+      store: new FsBlobStore(root),
+      tenant: 'acme',
+    }),
+  );
   const response = await app.request('/v1/generations', postJson({ prompt: 'a photo of a red apple', seed: 3, search: { budget: 3 } }));
   const record = (await response.json()) as GenerationRecord;
   return { app, root, record };
@@ -91,12 +94,14 @@ describe('POST /v1/feedback', () => {
   it("does not accept feedback about another tenant's generation", async () => {
     // Prepare
     const { record, root } = await setup();
-    const other = createApp({
-      generator: new SolidColorGenerator(),
-      scorers: { brightness: { scorer: new BrightnessScorer(), calibration: { mean: 0.5, std: 0.25 } } },
-      store: new FsBlobStore(root),
-      tenant: 'other',
-    });
+    const other = withSpecValidation(
+      createApp({
+        generator: new SolidColorGenerator(),
+        scorers: { brightness: { scorer: new BrightnessScorer(), calibration: { mean: 0.5, std: 0.25 } } },
+        store: new FsBlobStore(root),
+        tenant: 'other',
+      }),
+    );
     // Act
     const response = await other.request('/v1/feedback', postJson({ events: [{ type: 'select', generation_id: record.id, candidate_id: 'c000' }] }));
     // Assess

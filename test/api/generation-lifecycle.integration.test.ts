@@ -9,6 +9,7 @@ import { createApp } from '../../src/api/app.js';
 import type { GenerationRecord } from '../../src/api/schemas/generation-record.js';
 import { loadConfig } from '../../src/config.js';
 import { createDependencies } from '../../src/runtime/create-dependencies.js';
+import { specFetch } from '../support/openapi-response-validator.js';
 import { parseSse, readSseUntil, type ParsedSseEvent } from '../support/sse.js';
 
 /** Every file name under a directory, recursively. */
@@ -43,9 +44,9 @@ describe('generation lifecycle on the reference world (a real HTTP server on loo
   });
 
   const post = (body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> =>
-    fetch(`${baseUrl}/v1/generations`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+    specFetch(`${baseUrl}/v1/generations`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
 
-  const recordOf = async (id: string): Promise<GenerationRecord> => (await (await fetch(`${baseUrl}/v1/generations/${id}`)).json()) as GenerationRecord;
+  const recordOf = async (id: string): Promise<GenerationRecord> => (await (await specFetch(`${baseUrl}/v1/generations/${id}`)).json()) as GenerationRecord;
 
   const waitUntilEnded = async (id: string): Promise<GenerationRecord> => {
     for (let attempt = 0; attempt < 600; attempt += 1) {
@@ -87,17 +88,17 @@ describe('generation lifecycle on the reference world (a real HTTP server on loo
     expect(record!.candidates.filter((candidate) => candidate.url)).toHaveLength(record!.usage!.images);
   });
 
-  it('answers a deadline too short for any image with the 504 deadline_exceeded problem and keeps the record', async () => {
+  it('answers a deadline too short for any image with the 504 deadline_exceeded problem naming the kept record in generation_id and Location', async () => {
     // Act
     const response = await post({ prompt: 'a photo of a red train', seed: 4, search: { budget: 8 }, deadline_ms: 1 });
-    const problem = (await response.json()) as { code: string; detail: string };
-    // Assess
+    const problem = (await response.json()) as { code: string; generation_id?: string };
+    // Assess: the problem names the kept record (generation_id and Location), no parsing of `detail`
     expect(response.status).toBe(504);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(problem.code).toBe('deadline_exceeded');
-    const id = /generation ([0-9a-f-]{36})/.exec(problem.detail)?.[1];
-    expect(id).toBeDefined();
-    const record = await recordOf(id!);
+    expect(problem.generation_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get('location')).toBe(`/v1/generations/${problem.generation_id}`);
+    const record = await recordOf(problem.generation_id!);
     expect(record.status).toBe('failed');
     expect(record.error?.code).toBe('deadline_exceeded');
   });
@@ -158,10 +159,10 @@ describe('generation lifecycle on the reference world (a real HTTP server on loo
     // Prepare
     const accepted = (await (await post({ prompt: 'a photo of a dog and a red bench', seed: 7, search: { budget: 12 }, width: 256, height: 256 }, { prefer: 'respond-async' })).json()) as GenerationRecord;
     // Act
-    const first = await readSseUntil(await fetch(`${baseUrl}/v1/generations/${accepted.id}/events`), (seen) => seen.filter((event) => event.event === 'candidate').length >= 3);
+    const first = await readSseUntil(await specFetch(`${baseUrl}/v1/generations/${accepted.id}/events`), (seen) => seen.filter((event) => event.event === 'candidate').length >= 3);
     const lastId = first.at(-1)!.id!;
-    const rest = parseSse(await (await fetch(`${baseUrl}/v1/generations/${accepted.id}/events`, { headers: { 'last-event-id': lastId } })).text());
-    const replayed = parseSse(await (await fetch(`${baseUrl}/v1/generations/${accepted.id}/events`)).text());
+    const rest = parseSse(await (await specFetch(`${baseUrl}/v1/generations/${accepted.id}/events`, { headers: { 'last-event-id': lastId } })).text());
+    const replayed = parseSse(await (await specFetch(`${baseUrl}/v1/generations/${accepted.id}/events`)).text());
     // Assess
     const ids = (events: readonly ParsedSseEvent[]): number[] => events.map((event) => Number(event.id));
     const all = [...ids(first), ...ids(rest)];
@@ -176,11 +177,11 @@ describe('generation lifecycle on the reference world (a real HTTP server on loo
   it('cancels a running generation, keeping what finished', async () => {
     // Prepare
     const accepted = (await (await post({ prompt: 'a photo of three dogs left of a blue car', seed: 8, search: { budget: 64 } }, { prefer: 'respond-async' })).json()) as GenerationRecord;
-    await readSseUntil(await fetch(`${baseUrl}/v1/generations/${accepted.id}/events`), (seen) => seen.some((event) => event.event === 'candidate'));
+    await readSseUntil(await specFetch(`${baseUrl}/v1/generations/${accepted.id}/events`), (seen) => seen.some((event) => event.event === 'candidate'));
     // Act
-    const response = await fetch(`${baseUrl}/v1/generations/${accepted.id}/cancel`, { method: 'POST' });
+    const response = await specFetch(`${baseUrl}/v1/generations/${accepted.id}/cancel`, { method: 'POST' });
     const record = (await response.json()) as GenerationRecord;
-    const again = await fetch(`${baseUrl}/v1/generations/${accepted.id}/cancel`, { method: 'POST' });
+    const again = await specFetch(`${baseUrl}/v1/generations/${accepted.id}/cancel`, { method: 'POST' });
     // Assess
     expect(response.status).toBe(200);
     expect(record.status).toBe('cancelled');

@@ -8,6 +8,7 @@ import { FsBlobStore } from '../../src/adapters/storage/fs-blob-store.js';
 import { createApp } from '../../src/api/app.js';
 import type { GenerationRecord } from '../../src/api/schemas/generation-record.js';
 import { BrightnessScorer, SolidColorGenerator } from '../support/fake-ports.js';
+import { specFetch } from '../support/openapi-response-validator.js';
 import { parseSse } from '../support/sse.js';
 
 describe('POST /v1/generations progress modes (a real HTTP server on loopback)', () => {
@@ -36,7 +37,7 @@ describe('POST /v1/generations progress modes (a real HTTP server on loopback)',
 
   it('streams accepted, candidates and bests in order, ending in done with the record GET returns', async () => {
     // Act
-    const response = await fetch(`${baseUrl}/v1/generations`, {
+    const response = await specFetch(`${baseUrl}/v1/generations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({ prompt: 'a photo of a red apple', seed: 11, search: { budget: 6 } }),
@@ -55,13 +56,13 @@ describe('POST /v1/generations progress modes (a real HTTP server on loopback)',
     expect(done.id).toBe(accepted.id);
     const lastBest = events.filter((event) => event.event === 'best').at(-1)!.data as { id: string };
     expect(lastBest.id).toBe(done.best?.id);
-    const fetched = await (await fetch(`${baseUrl}/v1/generations/${done.id}`)).json();
+    const fetched = await (await specFetch(`${baseUrl}/v1/generations/${done.id}`)).json();
     expect(fetched).toEqual(done);
   });
 
   it('answers Prefer: respond-async with 202 and a Location that ends succeeded', async () => {
     // Act
-    const response = await fetch(`${baseUrl}/v1/generations`, {
+    const response = await specFetch(`${baseUrl}/v1/generations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', prefer: 'respond-async' },
       body: JSON.stringify({ prompt: 'a photo of a dog', seed: 5, search: { budget: 4 } }),
@@ -73,7 +74,7 @@ describe('POST /v1/generations progress modes (a real HTTP server on loopback)',
     expect(queued.status).toBe('queued');
     expect(location).toBe(`/v1/generations/${queued.id}`);
     await Promise.all(background);
-    const finished = (await (await fetch(`${baseUrl}${location}`)).json()) as GenerationRecord;
+    const finished = (await (await specFetch(`${baseUrl}${location}`)).json()) as GenerationRecord;
     expect(finished.status).toBe('succeeded');
     expect(finished.candidates).toHaveLength(4);
     expect(finished.best).not.toBeNull();

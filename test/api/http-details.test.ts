@@ -11,6 +11,7 @@ import type { Logger } from '../../src/api/logger.js';
 import { probeStore } from '../../src/api/store-probe.js';
 import type { BlobStore } from '../../src/ports/blob-store.js';
 import { BrightnessScorer, SolidColorGenerator } from '../support/fake-ports.js';
+import { withSpecValidation } from '../support/openapi-response-validator.js';
 
 interface LogLine {
   readonly level: string;
@@ -36,7 +37,7 @@ function capturingLogger(lines: LogLine[] = [], bindings: Record<string, unknown
 async function setup(overrides: Partial<AppDeps> = {}) {
   const store = new FsBlobStore(await mkdtemp(join(tmpdir(), 'diffalign-http-')));
   const logger = capturingLogger();
-  const app = createApp({ ...baseDeps(store), maxBodyBytes: 2048, logger, ...overrides });
+  const app = withSpecValidation(createApp({ ...baseDeps(store), maxBodyBytes: 2048, logger, ...overrides }));
   return { app, store, logger };
 }
 
@@ -258,7 +259,7 @@ describe('createApp HTTP details', () => {
     it('answers ready when the readiness check passes', async () => {
       // Prepare
       const store = new FsBlobStore(await mkdtemp(join(tmpdir(), 'diffalign-ready-')));
-      const app = createApp({ ...baseDeps(store), checkReady: () => probeStore(store) });
+      const app = withSpecValidation(createApp({ ...baseDeps(store), checkReady: () => probeStore(store) }));
       // Act
       const response = await app.request('/readyz');
       // Assess
@@ -280,7 +281,7 @@ describe('createApp HTTP details', () => {
         list: async () => [],
         delete: async () => undefined,
       };
-      const app = createApp({ ...baseDeps(broken), checkReady: () => probeStore(broken) });
+      const app = withSpecValidation(createApp({ ...baseDeps(broken), checkReady: () => probeStore(broken) }));
       // Act
       const response = await app.request('/readyz');
       // Assess

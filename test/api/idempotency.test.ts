@@ -7,6 +7,7 @@ import type { AppDeps } from '../../src/api/app-deps.js';
 import { createApp } from '../../src/api/app.js';
 import { runGeneration } from '../../src/engine/index.js';
 import { BrightnessScorer, SolidColorGenerator } from '../support/fake-ports.js';
+import { withSpecValidation } from '../support/openapi-response-validator.js';
 
 async function setup(overrides: Partial<AppDeps> = {}) {
   let engineRuns = 0;
@@ -21,7 +22,7 @@ async function setup(overrides: Partial<AppDeps> = {}) {
     },
     ...overrides,
   });
-  return { app, generator, engineRuns: () => engineRuns };
+  return { app: withSpecValidation(app), generator, engineRuns: () => engineRuns };
 }
 
 const post = (path: string, body: unknown, key?: string) => ({

@@ -6,12 +6,13 @@ import { createApp } from '../../src/api/app.js';
 import type { GenerationRecord } from '../../src/api/schemas/generation-record.js';
 import { loadConfig } from '../../src/config.js';
 import { createDependencies } from '../../src/runtime/create-dependencies.js';
+import { withSpecValidation } from '../support/openapi-response-validator.js';
 import { parseSse } from '../support/sse.js';
 import { reproducible } from '../support/reproducible-record.js';
 
 async function referenceApp() {
   const dataDir = await mkdtemp(join(tmpdir(), 'diffalign-ref-'));
-  return createApp(createDependencies(loadConfig({ DIFFALIGN_DATA_DIR: dataDir })));
+  return withSpecValidation(createApp(createDependencies(loadConfig({ DIFFALIGN_DATA_DIR: dataDir }))));
 }
 
 const generate = async (app: Awaited<ReturnType<typeof referenceApp>>, body: unknown): Promise<GenerationRecord> => {
