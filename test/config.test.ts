@@ -66,3 +66,40 @@ describe('hasAwsCredentials', () => {
     expect(hasAwsCredentials({ AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials' })).toBe(true);
   });
 });
+
+describe('loadConfig: auth, CORS and tenant limits', () => {
+  it('defaults to auth auto with a 30 s key cache, no CORS, 600 requests per minute, 16 in flight and the schema budget', () => {
+    // Act
+    const config = loadConfig({}, '/srv/app');
+    // Assess
+    expect(config).toMatchObject({ authMode: 'auto', authCacheTtlMs: 30_000, corsOrigins: [], tenantLimits: { ratePerMinute: 600, maxRunning: 16, maxBudget: 256 } });
+  });
+
+  it('reads the variables, origins normalised', () => {
+    // Act
+    const config = loadConfig(
+      {
+        DIFFALIGN_AUTH: 'required',
+        DIFFALIGN_AUTH_CACHE_SECONDS: '0',
+        DIFFALIGN_CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/',
+        DIFFALIGN_RATE_PER_MINUTE: '60',
+        DIFFALIGN_TENANT_MAX_RUNNING: '2',
+        DIFFALIGN_MAX_BUDGET: '32',
+      },
+      '/srv/app',
+    );
+    // Assess
+    expect(config).toMatchObject({ authMode: 'required', authCacheTtlMs: 0, corsOrigins: ['https://app.example.com', 'http://localhost:5173'], tenantLimits: { ratePerMinute: 60, maxRunning: 2, maxBudget: 32 } });
+    expect(loadConfig({ DIFFALIGN_CORS_ORIGINS: '*' }, '/srv/app').corsOrigins).toBe('*');
+  });
+
+  it('names the variable when a value is wrong', () => {
+    // Act / Assess
+    expect(() => loadConfig({ DIFFALIGN_AUTH: 'off' })).toThrowError(/DIFFALIGN_AUTH/);
+    expect(() => loadConfig({ DIFFALIGN_CORS_ORIGINS: 'https://app.example.com/path' })).toThrowError(/DIFFALIGN_CORS_ORIGINS/);
+    expect(() => loadConfig({ DIFFALIGN_CORS_ORIGINS: 'app.example.com' })).toThrowError(/DIFFALIGN_CORS_ORIGINS/);
+    expect(() => loadConfig({ DIFFALIGN_CORS_ORIGINS: '*, https://app.example.com' })).toThrowError(/DIFFALIGN_CORS_ORIGINS/);
+    expect(() => loadConfig({ DIFFALIGN_RATE_PER_MINUTE: '0' })).toThrowError(/DIFFALIGN_RATE_PER_MINUTE/);
+    expect(() => loadConfig({ DIFFALIGN_MAX_BUDGET: '257' })).toThrowError(/DIFFALIGN_MAX_BUDGET/);
+  });
+});

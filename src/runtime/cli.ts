@@ -12,7 +12,7 @@ import cliProgress from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { BlobStoreConfigError } from '../adapters/storage/index.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { harvest, HarvestOptionsError, HarvestOutputError, type HarvestProgress, type HarvestResult } from '../harvest/index.js';
+import type { HarvestProgress, HarvestResult } from '../harvest/index.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import { type CliIo, EXIT, fail as failCommand } from './cli-io.js';
 import { createConfiguredStore } from './configured-store.js';
@@ -73,6 +73,8 @@ async function runHarvest(flags: HarvestFlags, io: CliIo): Promise<number> {
     if (error instanceof ConfigError || error instanceof BlobStoreConfigError) return fail(io, error.message, EXIT.usage);
     throw error;
   }
+  // loaded here, not at the top: DuckDB is heavy, and `diffalign keys` should not wait for it
+  const { harvest, HarvestOptionsError, HarvestOutputError } = await import('../harvest/index.js');
   const progress = progressBar(io);
   try {
     const result = await harvest({

@@ -171,17 +171,14 @@ function announceListening(server: Server, config: Config, logger: ReturnType<ty
   const url = `http://${host}:${address.port}`;
   const announcer = logger.isLevelEnabled('info') ? logger : createLogger({ logLevel: 'info' });
   const auth = authOn ? 'on' : 'off';
+  // one line, so that even a quiet server says whether it wants keys
+  const authNote = authOn
+    ? 'auth on: every /v1 request needs Authorization: Bearer <key>'
+    : `auth off: no API key in the store, every request is tenant ${config.tenant}, loopback only; \`npx diffalign keys create --tenant NAME\` switches auth on without a restart`;
   announcer.info(
     { url, backend: config.backend, storage: config.storage, data_dir: config.dataDir, auth },
-    `diffalign listening on ${url} (backend ${config.backend}, storage ${config.storage} at ${storageLocation(config)}, auth ${auth})`,
+    `diffalign listening on ${url} (backend ${config.backend}, storage ${config.storage} at ${storageLocation(config)}; ${authNote})`,
   );
-  if (!authOn) {
-    announcer.info(
-      { auth, host: config.host },
-      `auth is off: no API key in the store, so every request is tenant ${config.tenant} and the server listens on loopback only; ` +
-        'create a key with `npx diffalign keys create --tenant NAME` and auth switches on (no restart needed)',
-    );
-  }
 }
 
 /** The HTTP responses in progress, so shutdown can wait for them; answers begun while closing say `Connection: close`. */

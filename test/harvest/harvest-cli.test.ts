@@ -1,52 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../src/adapters/storage/fs-blob-store.js';
-import { main } from '../../src/runtime/cli.js';
+import { runCliInProcess, runNodeEntry } from '../support/cli-run.js';
 import { generationRecord, putFeedbackBatch, putGeneration, recordCandidate, storedEvent, uuidAt } from './harvest-store.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs a node entry of the repo with arguments and environment overrides; resolves when it exits. */
-function run(entry: string, args: readonly string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []), entry, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, DIFFALIGN_TENANT: 'default', DIFFALIGN_STORAGE: 'fs', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (entry: string, args: readonly string[], env: Record<string, string>) => runNodeEntry(entry, args, { DIFFALIGN_TENANT: 'default', DIFFALIGN_STORAGE: 'fs', ...env });
 
-/** Runs the CLI's `main` in this process with captured streams (fast; the spawned runs cover the real entry points). */
-async function inProcess(args: readonly string[], env: Record<string, string>): Promise<Run> {
-  const sink = (): PassThrough & { text: () => string } => {
-    const stream = new PassThrough();
-    let text = '';
-    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    return Object.assign(stream, { text: () => text });
-  };
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(['node', 'diffalign', ...args], { stdout, stderr, env: { DIFFALIGN_TENANT: 'default', ...env }, cwd: repoRoot });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+/** Runs the CLI's `main` in this process with captured streams. */
+const inProcess = (args: readonly string[], env: Record<string, string>) => runCliInProcess(args, { DIFFALIGN_TENANT: 'default', ...env });
 
 describe('diffalign harvest (CLI)', () => {
   let temp: string;
