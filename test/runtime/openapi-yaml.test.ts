@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { renderOpenApiTypes } from '../../src/runtime/openapi-types.js';
 import { renderOpenApiYaml } from '../../src/runtime/openapi-yaml.js';
 
 describe('openapi.yaml', () => {
@@ -9,6 +10,15 @@ describe('openapi.yaml', () => {
     const committed = readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8');
     // Act
     const generated = renderOpenApiYaml();
+    // Assess
+    expect(committed).toBe(generated);
+  });
+
+  it('has its client types in src/client/openapi-types.ts as `npm run openapi` generates them (run it and commit when this fails)', async () => {
+    // Prepare
+    const committed = readFileSync(new URL('../../src/client/openapi-types.ts', import.meta.url), 'utf8');
+    // Act
+    const generated = await renderOpenApiTypes();
     // Assess
     expect(committed).toBe(generated);
   });
