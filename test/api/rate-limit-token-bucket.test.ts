@@ -50,6 +50,12 @@ describe('takeToken (token bucket)', () => {
   });
 
   it('refuses with a Retry-After after which the next request is let through, and not a millisecond before (property)', () => {
+    // found by this property: 15 per minute, requests at 0, 993 and 1140 ms; (1 - 0.285) / 0.00025 came out 2860.0000000000005
+    const policy = { capacity: 1, refillPerMs: 15 / 60_000 };
+    const refused = run(policy, [0, 993, 147])[2]!;
+    expect(refused.retryAfterMs).toBe(2860);
+    expect(takeToken(refused.state, policy, refused.atMs + refused.retryAfterMs - 1).allowed).toBe(false);
+    expect(takeToken(refused.state, policy, refused.atMs + refused.retryAfterMs).allowed).toBe(true);
     fc.assert(
       fc.property(policyArbitrary, fc.array(fc.integer({ min: 0, max: 2_000 }), { minLength: 1, maxLength: 200 }), (policy, gaps) => {
         for (const outcome of run(policy, gaps)) {
