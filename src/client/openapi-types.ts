@@ -1175,10 +1175,12 @@ export interface operations {
                     "application/json": components["schemas"]["Generation"];
                 };
             };
-            /** @description Cancellation asked of the process that runs it (or still under way after 30 s); poll the record. */
+            /** @description Cancellation asked of the process that runs it (or still under way after 30 s); poll the record at `Location`. */
             202: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description The generation record (`GET` it again; `/events` streams it). */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {

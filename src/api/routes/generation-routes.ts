@@ -216,7 +216,7 @@ export const cancelGenerationRoute = createRoute({
   request: { params: idParams },
   responses: {
     200: { description: 'The cancelled record (the generation ran in this process, and stopped within 30 s).', headers: headers(['X-Request-Id']), content: recordContent({ ...succeededRecordExample, status: 'cancelled', truncated: true, stop_reason: 'cancelled', error: { code: 'cancelled', message: 'the generation was cancelled; what finished is kept' } }) },
-    202: { description: 'Cancellation asked of the process that runs it (or still under way after 30 s); poll the record.', headers: headers(['X-Request-Id']), content: recordContent({ ...queuedRecordExample, status: 'running' }) },
+    202: { description: 'Cancellation asked of the process that runs it (or still under way after 30 s); poll the record at `Location`.', headers: headers(['X-Request-Id'], recordLocation(true)), content: recordContent({ ...queuedRecordExample, status: 'running' }) },
     404: problemResponse('`not_found`: no such generation for this tenant.', { notFound: PROBLEM_EXAMPLES.notFound }),
     409: problemResponse('`generation_finished`: the generation already ended; nothing to cancel.', {
       finished: problemExample(409, 'generation_finished', 'Conflict', `generation ${EXAMPLE_GENERATION_ID} already ended (succeeded); nothing to cancel`, { instance: `/v1/generations/${EXAMPLE_GENERATION_ID}/cancel` }),

@@ -236,14 +236,14 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
       live.stop('cancelled');
       const record = await Promise.race([live.done, delay(CANCEL_WAIT_MS).then(() => null)]);
       if (record) return c.json(record, 200);
-      return c.json(live.record, 202);
+      return c.json(live.record, 202, { location: `/v1/generations/${id}` });
     }
     const stored = await loadOr404(store, id);
     if (isTerminal(stored.record)) {
       throw new ConflictError('generation_finished', `generation ${id} already ended (${stored.record.status}); nothing to cancel`);
     }
     await store.requestCancel(id, new Date(now()).toISOString());
-    return c.json(stored.record, 202);
+    return c.json(stored.record, 202, { location: `/v1/generations/${id}` });
   });
 
   app.get('/v1/generations/:id/candidates/:candidateId', async (c) => {
