@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { resolve } from 'pathe';
 import { z } from 'zod';
 import { DiffalignError } from './ports/errors.js';
 import type { SageMakerWorldConfig } from './adapters/sagemaker/index.js';
@@ -159,18 +159,26 @@ export class ConfigError extends DiffalignError {
   }
 }
 
-/** Reads and validates configuration from an environment (process.env by default). */
-export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): Config {
-  const parsed = envSchema.safeParse(env);
+/** Parses an environment with a zod schema; a failure is one ConfigError naming each bad variable and why. */
+export function parseEnvironment<Schema extends z.ZodType>(schema: Schema, env: Record<string, string | undefined>): z.output<Schema> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  const values = parsed.data;
+  return parsed.data;
+}
+
+/**
+ * Reads and validates configuration from an environment (Node: `process.env`; Workers: the env bindings).
+ * A relative data dir is resolved against `cwd` (default: the process's working directory, where there is one).
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd?: string): Config {
+  const values = parseEnvironment(envSchema, env);
   return {
     host: values.DIFFALIGN_HOST,
     port: values.DIFFALIGN_PORT,
-    dataDir: resolve(cwd, values.DIFFALIGN_DATA_DIR),
+    dataDir: cwd === undefined ? resolve(values.DIFFALIGN_DATA_DIR) : resolve(cwd, values.DIFFALIGN_DATA_DIR),
     backend: values.DIFFALIGN_BACKEND,
     sagemaker: values.DIFFALIGN_BACKEND === 'sagemaker' ? loadSageMakerConfig(env) : undefined,
     storage: values.DIFFALIGN_STORAGE,

@@ -1,5 +1,6 @@
 import type { EngineDeps, RewardSpec, ScorerEntry } from '../engine/generation-plan.js';
-import type { BlobStore, ChatModelV1, GeneratorV1, PromptRewriterV1 } from '../ports/index.js';
+import type { Context } from 'hono';
+import type { BlobStore, ChatModelV1, GeneratorV1, JobRunner, PromptRewriterV1 } from '../ports/index.js';
 import type { GenerationSupervisor } from './generation-supervisor.js';
 import type { Logger } from './logger.js';
 import type { ProcessInfo } from '../records/instance-liveness.js';
@@ -56,6 +57,20 @@ export interface AppDeps {
   readonly processInfo?: ProcessInfo;
   /** Checks that storage is reachable and writable (`/readyz`); resolves, or throws saying what is wrong. */
   readonly checkReady?: () => Promise<void>;
+  /**
+   * Runs `Prefer: respond-async` generations elsewhere (Lambda: an asynchronous invocation of the worker
+   * function), so nothing is left running in a sandbox that freezes after the response. Absent (Node, Workers),
+   * they run in this process on its supervisor, kept alive by `waitUntil`.
+   */
+  readonly jobRunner?: JobRunner;
+  /**
+   * Epoch ms by which a generation this request starts must be over: the runtime's own time limit (a Lambda
+   * invocation's remaining time minus a margin), so a synchronous answer comes before the sandbox is stopped.
+   * Undefined: no limit (the Node server).
+   */
+  readonly requestTimeLimit?: (c: Context) => number | undefined;
+  /** Lifts the runtime's per-signal listener limit on a generation's signals (Node wiring; see EngineDeps). */
+  readonly allowManyListeners?: EngineDeps['allowManyListeners'];
   /** The engine entry point (injectable so API tests can exercise failure paths). */
   readonly runGeneration?: (plan: Parameters<EngineRun>[0], deps: EngineDeps, options?: Parameters<EngineRun>[2]) => ReturnType<EngineRun>;
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { BlobStore } from '../ports/blob-store.js';
 import { DiffalignError } from '../ports/errors.js';
 
@@ -19,18 +18,18 @@ export class StoreProbeError extends DiffalignError {
  */
 export async function probeStore(store: BlobStore, options: { timeoutMs?: number } = {}): Promise<void> {
   const timeoutMs = options.timeoutMs ?? STORE_PROBE_TIMEOUT_MS;
-  const key = `.probe-${randomUUID()}`;
+  const key = `.probe-${crypto.randomUUID()}`;
   const body = new TextEncoder().encode(key);
   let step = 'write';
   const probe = async (): Promise<void> => {
     await store.put(key, body, { contentType: 'text/plain' });
     step = 'read back';
     const blob = await store.get(key);
-    if (!blob || Buffer.compare(Buffer.from(blob.body), Buffer.from(body)) !== 0) throw new Error('the probe object read back differs from what was written');
+    if (!blob || new TextDecoder().decode(blob.body) !== key) throw new Error('the probe object read back differs from what was written');
     step = 'delete';
     await store.delete(key);
   };
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new StoreProbeError(`${store.provider} store did not finish a probe ${step} within ${timeoutMs} ms`)), timeoutMs);
   });

@@ -89,6 +89,12 @@ export interface EngineDeps {
   readonly imageSink: ImageSink;
   /** Milliseconds clock (injected for tests). */
   readonly now?: () => number;
+  /**
+   * Lifts the runtime's limit on listeners per signal, for a run's signals (every port call in flight and
+   * every queued task listens to them). Node warns past 10, so Node wiring passes
+   * `(signal) => events.setMaxListeners(0, signal)`; fetch-based runtimes have no such limit.
+   */
+  readonly allowManyListeners?: (signal: AbortSignal) => void;
 }
 
 /** Progress the engine reports while it works (the SSE stream's events). */

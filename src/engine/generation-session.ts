@@ -47,6 +47,7 @@ export class GenerationSession {
     this.usage = new UsageMeter(this.now);
     this.seeds = new SeedAllocator(plan.seed);
     this.control = new RunControl(this.now, plan.deadlineMs, options.abortSignal, options.stopSignal);
+    for (const signal of [this.control.signal, this.control.stopSignal]) deps.allowManyListeners?.(signal);
     this.rewards = mergeRewardSpecs(plan.rewards);
     const scorers: { model: string; scorer: ScorerV1 }[] = [];
     const calibrations: Record<string, { mean: number; std: number }> = {};

@@ -13,6 +13,7 @@ export {
 } from './errors.js';
 export type { GenerateItem, GenerateOptions, GenerateResult, GeneratedImage, GeneratorV1 } from './generator.js';
 export type { ImageRef } from './image-ref.js';
+export type { GenerationJob, JobRunner } from './job-runner.js';
 export { noiseRecipeSchema } from './noise-recipe.js';
 export type { NoiseRecipe, NoiseTerm } from './noise-recipe.js';
 export type { PromptRewriterV1, RewriteOptions, RewriteResult } from './prompt-rewriter.js';

@@ -1,10 +1,12 @@
-import { createReferenceWorld, REFERENCE_SCORER_CALIBRATION } from '../adapters/reference/index.js';
+import { createReferenceWorld } from '../adapters/reference/index.js';
 import { createSageMakerWorld } from '../adapters/sagemaker/index.js';
 import { hostname } from 'node:os';
 import { createBlobStore, FsBlobStore, processIsAlive } from '../adapters/storage/index.js';
 import type { AppDeps } from '../api/app-deps.js';
 import type { Config } from '../config.js';
-import type { ScorerEntry } from '../engine/generation-plan.js';
+import { allowManyListeners } from './allow-many-listeners.js';
+import { appSettings, worldDependencies } from './app-settings.js';
+import { keepAliveAgents } from './node-http-agents.js';
 
 /** The app's dependencies plus the runtime hooks of what was wired (warm-up before listening, close at shutdown). */
 export interface WiredDependencies extends AppDeps {
@@ -20,35 +22,18 @@ export interface WiredDependencies extends AppDeps {
 export function createDependencies(config: Config, extras: Pick<AppDeps, 'waitUntil' | 'logger' | 'supervisor' | 'checkReady'> = {}): WiredDependencies {
   const world =
     config.backend === 'sagemaker' && config.sagemaker
-      ? createSageMakerWorld(config.sagemaker)
+      ? createSageMakerWorld({ ...config.sagemaker, requestHandler: keepAliveAgents })
       : createReferenceWorld(config.referenceThreads === undefined ? {} : { threads: config.referenceThreads });
   const store =
     config.storage === 's3' && config.s3
       ? createBlobStore({ storage: 's3', ...config.s3 })
       : createBlobStore({ storage: 'fs', root: config.dataDir });
-  const scorers: Record<string, ScorerEntry> = {};
-  for (const scorer of world.scorers) {
-    scorers[scorer.modelId] = { scorer, calibration: REFERENCE_SCORER_CALIBRATION[scorer.modelId] ?? { mean: 0, std: 1 } };
-  }
   return {
-    generator: world.generator,
-    scorers,
-    rewriter: world.rewriter,
-    chatModel: world.chatModel,
+    ...appSettings(config),
+    ...worldDependencies(world),
     store,
-    tenant: config.tenant,
-    auth: { mode: config.authMode, cacheTtlMs: config.authCacheTtlMs },
-    limits: config.tenantLimits,
-    corsOrigins: config.corsOrigins,
-    defaultRewards: [{ model: world.scorers.some((scorer) => scorer.modelId === 'geneval') ? 'geneval' : world.scorers[0]!.modelId, weight: 1 }],
-    maxBodyBytes: config.maxBodyBytes,
-    heartbeatMs: config.heartbeatMs,
-    maxRunning: config.maxRunning,
-    idempotencyTtlSeconds: config.idempotencyTtlSeconds,
-    ...(config.presignImageSeconds !== undefined ? { presignImageSeconds: config.presignImageSeconds } : {}),
-    maxQueued: config.maxQueued,
+    allowManyListeners,
     processInfo: { pid: process.pid, host: hostname(), isProcessAlive: processIsAlive },
-    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...extras,
     warmUp: () => world.warmUp(),
     close: () => world.close(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SageMakerWorldConfig } from '../adapters/sagemaker/index.js';
-import { ConfigError, hasAwsCredentials } from '../config.js';
+import { hasAwsCredentials, parseEnvironment } from '../config.js';
 
 /** Static credentials used against a SageMaker-runtime-compatible server (the emulator never checks them). */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'diffalign-emulator', secretAccessKey: 'diffalign-emulator' } as const;
@@ -65,13 +65,8 @@ const sageMakerEnvSchema = z.object({
  * defaults to us-east-1, credentials to static dummies unless the environment names AWS credentials,
  * and the scorers to the emulator's `geneval,aesthetic`.
  */
-export function loadSageMakerConfig(env: Record<string, string | undefined> = process.env): SageMakerWorldConfig {
-  const parsed = sageMakerEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
-  const values = parsed.data;
+export function loadSageMakerConfig(env: Record<string, string | undefined>): SageMakerWorldConfig {
+  const values = parseEnvironment(sageMakerEnvSchema, env);
   const local = values.DIFFALIGN_SAGEMAKER_URL !== undefined;
   return {
     region: values.AWS_REGION ?? (local ? 'us-east-1' : undefined),

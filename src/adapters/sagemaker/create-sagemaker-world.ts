@@ -39,6 +39,11 @@ export interface SageMakerWorldConfig {
   };
   readonly promptist: SageMakerEndpointSettings;
   readonly llm: SageMakerEndpointSettings;
+  /**
+   * The runtime's HTTP handler options for at least `sockets` concurrent calls (Node: keep-alive agents);
+   * absent, the SDK's default handler for the platform (fetch at the edge).
+   */
+  readonly requestHandler?: (sockets: number) => Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -77,7 +82,9 @@ export function createSageMakerWorld(config: SageMakerWorldConfig, _internal: Sa
     maxAttempts: config.retry.maxAttempts,
     retryBaseDelayMs: config.retry.baseDelayMs,
     retryMaxDelayMs: config.retry.maxDelayMs,
-    maxSockets: Math.max(16, config.generator.maxConcurrency + config.scorer.maxConcurrency * config.scorer.models.length + 8),
+    ...(config.requestHandler === undefined
+      ? {}
+      : { requestHandler: config.requestHandler(Math.max(16, config.generator.maxConcurrency + config.scorer.maxConcurrency * config.scorer.models.length + 8)) }),
     ...(_internal.random === undefined ? {} : { random: _internal.random }),
   });
   const breaker = (name: string): CircuitBreaker =>

@@ -1,5 +1,3 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 
@@ -16,8 +14,12 @@ export interface SageMakerClientOptions {
   /** Backoff before retry k (1-based) is uniform in [0, min(retryMaxDelayMs, retryBaseDelayMs·2^(k−1))) (full jitter). */
   readonly retryBaseDelayMs?: number;
   readonly retryMaxDelayMs?: number;
-  /** Sockets kept per host (default 64): at least the sum of the endpoints' concurrency. */
-  readonly maxSockets?: number;
+  /**
+   * Options of the SDK's HTTP handler, from the runtime: Node wiring passes keep-alive agents
+   * (`{ httpAgent, httpsAgent }`, see src/runtime/node-http-agents.ts); absent, the SDK's default handler
+   * for the platform it was bundled for (fetch on Workers, Node's http on Node).
+   */
+  readonly requestHandler?: Readonly<Record<string, unknown>>;
   /** Jitter source (tests pin it). */
   readonly random?: () => number;
 }
@@ -34,15 +36,11 @@ export function createSageMakerRuntimeClient(options: SageMakerClientOptions = {
   const cap = options.retryMaxDelayMs ?? 5000;
   const random = options.random ?? Math.random;
   const region = options.region ?? (options.endpoint ? 'us-east-1' : undefined);
-  const maxSockets = options.maxSockets ?? 64;
   return new SageMakerRuntimeClient({
     ...(region === undefined ? {} : { region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
     retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts ?? 4, (attempt) => Math.floor(random() * Math.min(cap, base * 2 ** Math.max(0, attempt - 1)))),
-    requestHandler: {
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
-    },
+    ...(options.requestHandler === undefined ? {} : { requestHandler: { ...options.requestHandler } }),
   });
 }

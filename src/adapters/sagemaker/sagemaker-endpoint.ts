@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { InvokeEndpointCommand, ModelError, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import {
   AbortedError,
@@ -11,6 +10,7 @@ import {
 } from '../../ports/errors.js';
 import type { CallOutcome, CircuitBreaker } from './circuit-breaker.js';
 import { SAGEMAKER_MAX_PAYLOAD_BYTES, splitByPayload } from './payload-split.js';
+import { decodeUtf8, encodeUtf8, utf8ByteLength } from './wire-encoding.js';
 
 /** What every SageMaker adapter is configured with for its endpoint. */
 export interface SageMakerEndpointConfig {
@@ -53,7 +53,7 @@ export class SageMakerEndpoint {
 
   /** A new inference id (one per call; a split batch suffixes it per part). */
   newInferenceId(): string {
-    return (this.config.inferenceId ?? (() => `diffalign-${randomUUID()}`))().slice(0, 64);
+    return (this.config.inferenceId ?? (() => `diffalign-${crypto.randomUUID()}`))().slice(0, 64);
   }
 
   /** Sends `body` (JSON text) and hands the parsed answer to `read`, whose errors count as the endpoint's failure. */
@@ -61,7 +61,7 @@ export class SageMakerEndpoint {
     const callerSignal = options.abortSignal;
     const inferenceId = options.inferenceId ?? this.newInferenceId();
     if (callerSignal?.aborted) throw new AbortedError(`call to ${this.label} aborted`, { cause: callerSignal.reason });
-    const payload = Buffer.from(body, 'utf8');
+    const payload = encodeUtf8(body);
     if (payload.byteLength > this.maxPayloadBytes) {
       throw new EndpointPayloadTooLargeError({
         backend: this.label,
@@ -89,7 +89,7 @@ export class SageMakerEndpoint {
       const bytes = output.Body?.byteLength ?? 0;
       let json: unknown;
       try {
-        json = JSON.parse(Buffer.from(output.Body ?? new Uint8Array()).toString('utf8'));
+        json = JSON.parse(decodeUtf8(output.Body ?? new Uint8Array()));
       } catch (error) {
         throw new InvalidEndpointResponseError({ backend: this.label, message: `${this.label} answered a body that is not JSON (${bytes} bytes, inference id ${inferenceId})`, cause: error });
       }
@@ -120,11 +120,11 @@ export class SageMakerEndpoint {
     read: (reply: EndpointReply, range: readonly [number, number], inferenceId: string) => T,
   ): Promise<T[]> {
     const ranges = splitByPayload(
-      request.items.map((item, index) => ({ requestBytes: Buffer.byteLength(item), responseBytes: request.responseBytes?.[index] ?? 0 })),
+      request.items.map((item, index) => ({ requestBytes: utf8ByteLength(item), responseBytes: request.responseBytes?.[index] ?? 0 })),
       {
         maxRequestBytes: this.maxPayloadBytes,
         maxResponseBytes: this.maxPayloadBytes,
-        requestEnvelopeBytes: Buffer.byteLength(request.prefix) + Buffer.byteLength(request.suffix),
+        requestEnvelopeBytes: utf8ByteLength(request.prefix) + utf8ByteLength(request.suffix),
         responseEnvelopeBytes: 256,
       },
     );

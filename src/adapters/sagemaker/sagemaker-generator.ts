@@ -2,6 +2,7 @@ import type { GenerateItem, GenerateOptions, GenerateResult, GeneratedImage, Gen
 import { pngResponseBound } from './payload-split.js';
 import { SageMakerAdapter, type SageMakerEndpointConfig } from './sagemaker-endpoint.js';
 import { GENERATOR_V1, generatorV1ResponseSchema, type GeneratorV1Image, type GeneratorV1Item } from './wire/generator-v1.js';
+import { fromBase64 } from './wire-encoding.js';
 import { fromWireWarnings, mergeWarnings } from './wire-warnings.js';
 
 /** Configuration of a SageMaker generator endpoint. */
@@ -54,7 +55,12 @@ export class SageMakerGenerator extends SageMakerAdapter implements GeneratorV1 
     if (wireImages.length !== items.length) throw invalid(`answered ${wireImages.length} images for ${items.length} items`);
     const images = wireImages.map((wire, index) => {
       const item = items[index] as GenerateItem;
-      const image = toImageRef(wire);
+      let image: ImageRef | undefined;
+      try {
+        image = toImageRef(wire);
+      } catch (error) {
+        throw invalid(`image ${index}: ${(error as Error).message}`, error);
+      }
       if (image === undefined) throw invalid(`image ${index} has neither b64 nor url`);
       return { image, nfe: wire.nfe ?? item.steps * (item.guidance > 1 ? 2 : 1) };
     });
@@ -79,8 +85,7 @@ function toWireItem(item: GenerateItem): GeneratorV1Item {
 function toImageRef(wire: GeneratorV1Image): ImageRef | undefined {
   const mediaType = wire.media_type ?? 'image/png';
   if (wire.b64 !== undefined && wire.b64 !== '') {
-    const bytes = Buffer.from(wire.b64, 'base64');
-    return { type: 'inline', mediaType, data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    return { type: 'inline', mediaType, data: fromBase64(wire.b64) };
   }
   if (wire.url !== undefined && wire.url !== '') return { type: 'url', url: wire.url, mediaType };
   return undefined;

@@ -1,5 +1,6 @@
 import type { ImageRef, ScoreDetail, ScoreOptions, ScoreResult, ScorerV1, Warning } from '../../ports/index.js';
 import { SageMakerAdapter, type SageMakerEndpointConfig } from './sagemaker-endpoint.js';
+import { toBase64 } from './wire-encoding.js';
 import { SCORER_V1, scorerV1ResponseSchema, type WireImage } from './wire/scorer-v1.js';
 
 /** Configuration of one reward model on a SageMaker scorer endpoint. */
@@ -62,7 +63,7 @@ export class SageMakerScorer extends SageMakerAdapter implements ScorerV1 {
 
 function toWireImage(image: ImageRef): WireImage {
   if (image.type === 'url') return { url: image.url, ...(image.mediaType === undefined ? {} : { media_type: image.mediaType }) };
-  return { b64: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength).toString('base64'), media_type: image.mediaType };
+  return { b64: toBase64(image.data), media_type: image.mediaType };
 }
 
 function toDetail(wire: { failed?: string[] | undefined; passed?: string[] | undefined; abstained?: string | undefined } | undefined): ScoreDetail | undefined {

@@ -7,7 +7,6 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Blob, BlobInfo, BlobStore, ListPage, ListPageOptions, PresignOptions, PutOptions } from '../../ports/blob-store.js';
 import { BackendCallError, BlobAlreadyExistsError, BlobPreconditionFailedError, isRetryableStatus } from '../../ports/errors.js';
 import { blobKeySegments, listPageLimit } from './blob-conventions.js';
@@ -204,6 +203,11 @@ export function createS3Client(settings: Omit<S3Settings, 'bucket' | 'prefix'>):
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+}
+
+/** Waits `ms` (a plain timer: this store runs on any fetch-based runtime, so no node:timers). */
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function normalizePrefix(prefix: string): string {

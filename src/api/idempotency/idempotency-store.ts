@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from 'hono/utils/crypto';
 import type { BlobStore } from '../../ports/blob-store.js';
 import { DiffalignError } from '../../ports/errors.js';
 import type { InstanceLiveness, InstanceRef } from '../../records/instance-liveness.js';
@@ -62,14 +62,14 @@ export class IdempotencyStore {
     this.liveness = options.liveness;
   }
 
-  /** SHA-256 of a request's method, path and body. */
-  static requestHash(method: string, path: string, body: string): string {
-    return createHash('sha256').update(`${method} ${path}\n`).update(body).digest('hex');
+  /** SHA-256 of a request's method, path and body (hex; Web Crypto, so any runtime). */
+  static requestHash(method: string, path: string, body: string): Promise<string> {
+    return sha256Hex(`${method} ${path}\n${body}`);
   }
 
   /** Claims `key` for a request, or says what happened to the request that claimed it first. */
   async claim(tenant: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
-    const blobKey = keyOf(tenant, key);
+    const blobKey = await keyOf(tenant, key);
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const nowMs = this.now();
       const record: IdempotencyRecord = {
@@ -103,7 +103,7 @@ export class IdempotencyStore {
 
   /** Records the response of the request that claimed `key`; later requests replay it until the key expires. */
   async complete(tenant: string, key: string, requestHash: string, response: StoredResponse): Promise<void> {
-    const blobKey = keyOf(tenant, key);
+    const blobKey = await keyOf(tenant, key);
     const nowMs = this.now();
     const record: IdempotencyRecord = {
       status: 'completed',
@@ -121,7 +121,7 @@ export class IdempotencyStore {
 
   /** Forgets a key whose first request failed, so a retry runs again (as Powertools does on an exception). */
   async abandon(tenant: string, key: string): Promise<void> {
-    const blobKey = keyOf(tenant, key);
+    const blobKey = await keyOf(tenant, key);
     try {
       await this.store.delete(blobKey);
     } finally {
@@ -134,7 +134,7 @@ export class IdempotencyStore {
    * process, by polling the store when another process runs it.
    */
   async waitForCompletion(tenant: string, key: string, timeoutMs: number, pollMs = 100): Promise<void> {
-    const blobKey = keyOf(tenant, key);
+    const blobKey = await keyOf(tenant, key);
     const deadline = this.now() + timeoutMs;
     const local = this.waiters.get(blobKey);
     if (local) {
@@ -167,8 +167,15 @@ export class IdempotencyStore {
   }
 }
 
-function keyOf(tenant: string, key: string): string {
-  return `idempotency/${tenant}/${createHash('sha256').update(key).digest('hex')}.json`;
+async function keyOf(tenant: string, key: string): Promise<string> {
+  return `idempotency/${tenant}/${await sha256Hex(key)}.json`;
+}
+
+/** Lowercase hex SHA-256 of a string's UTF-8 bytes, with Hono's Web Crypto helper. */
+async function sha256Hex(text: string): Promise<string> {
+  const hex = await sha256(text);
+  if (hex === null) throw new Error('Web Crypto (crypto.subtle) is not available in this runtime');
+  return hex;
 }
 
 function encode(record: IdempotencyRecord): Uint8Array {

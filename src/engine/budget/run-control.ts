@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { AbortedError } from '../../ports/index.js';
 import type { StopReason } from '../generation-plan.js';
 
@@ -41,9 +40,6 @@ export class RunControl {
   ) {
     this.signal = this.hard.signal;
     this.stopSignal = this.soft.signal;
-    // every in-flight port call and queued task listens to these signals
-    setMaxListeners(0, this.signal);
-    setMaxListeners(0, this.stopSignal);
     this.startedAt = now();
     this.follow(abortSignal, true);
     this.follow(stopSignal, false);
