@@ -22,6 +22,11 @@ export interface AcceptedGeneration {
   readonly baseUrl: string;
   /** The HTTP request that submitted it (logs). */
   readonly requestId?: string;
+  /**
+   * Epoch ms by which the run must be over: the runtime's own time limit (a Lambda invocation's, minus a
+   * margin for the final write). The engine's deadline is cut to it; the record keeps the request's own.
+   */
+  readonly runUntil?: number;
 }
 
 /** URL of a candidate's image. */
@@ -77,7 +82,10 @@ export async function runAndRecord(accepted: AcceptedGeneration, context: RunCon
   const running: GenerationRecord = { ...context.queued.record, status: 'running' };
   const journal = new GenerationJournal(
     {
-      save: (stored) => store.save(stored),
+      // every write keeps the plan, so a job worker can run the generation again after its owner died
+      save: async (stored) => {
+        await store.save(context.queued.plan === undefined ? stored : { ...stored, plan: context.queued.plan });
+      },
       published: (entries, record) => live.publish(entries, record),
       failed: (error) => logger.error({ err: errorMessage(error) }, 'journal write failed; the next change retries'),
     },
@@ -90,6 +98,7 @@ export async function runAndRecord(accepted: AcceptedGeneration, context: RunCon
     scorers: deps.scorers,
     ...(deps.rewriter ? { rewriter: deps.rewriter } : {}),
     ...(deps.chatModel ? { chatModel: deps.chatModel } : {}),
+    ...(deps.allowManyListeners ? { allowManyListeners: deps.allowManyListeners } : {}),
     now,
     imageSink: {
       save: async (candidateId, image) => {
@@ -116,7 +125,7 @@ export async function runAndRecord(accepted: AcceptedGeneration, context: RunCon
   let record: GenerationRecord;
   logger.info({ budget: accepted.plan.search.budget, method: accepted.plan.search.method }, 'generation started');
   try {
-    const result = await run(accepted.plan, engineDeps, {
+    const result = await run(withinTimeLimit(accepted.plan, accepted.runUntil, now()), engineDeps, {
       abortSignal: live.abortController.signal,
       stopSignal: live.stopController.signal,
       onEvent: (event) => journal.append(toEventEntry(event)),
@@ -132,6 +141,13 @@ export async function runAndRecord(accepted: AcceptedGeneration, context: RunCon
   await finishJournal(journal, record);
   logger.info({ status: record.status, images: record.usage?.images ?? 0, stop_reason: record.stop_reason ?? null }, 'generation ended');
   return record;
+}
+
+/** The plan with its deadline cut to the time left before `runUntil` (unchanged without one, or when its own deadline is sooner). */
+function withinTimeLimit(plan: GenerationPlan, runUntil: number | undefined, nowMs: number): GenerationPlan {
+  if (runUntil === undefined) return plan;
+  const left = Math.max(0, Math.floor(runUntil - nowMs));
+  return plan.deadlineMs !== undefined && plan.deadlineMs <= left ? plan : { ...plan, deadlineMs: left };
 }
 
 /** Writes a generation's final record (no owner) with its `error` (when failed) and `done` events. */
@@ -157,7 +173,9 @@ export function finishedRecord(running: GenerationRecord, result: EngineResult, 
   if (reason === 'cancelled') return { ...base, status: 'cancelled', error: { code: 'cancelled', message: 'the generation was cancelled; what finished is kept' } };
   if (result.best) return { ...base, status: 'succeeded' };
   if (reason === 'deadline') {
-    return { ...base, status: 'failed', error: { code: 'deadline_exceeded', message: `the deadline of ${String(running.request['deadline_ms'])} ms passed before any image was generated and scored` } };
+    const deadline = running.request['deadline_ms'];
+    const which = deadline === undefined ? 'the runtime\'s time limit' : `the deadline of ${String(deadline)} ms`;
+    return { ...base, status: 'failed', error: { code: 'deadline_exceeded', message: `${which} passed before any image was generated and scored` } };
   }
   if (reason === 'client') return { ...base, status: 'cancelled', error: { code: 'client_disconnected', message: 'the client went away before any image was finished' } };
   return { ...base, status: 'failed', error: { code: 'all_candidates_failed', message: firstCandidateError(fields.candidates) } };

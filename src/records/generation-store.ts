@@ -10,38 +10,59 @@ const IMAGE_NAME = /^(c\d{3,6})\.(png|jpg|webp)$/;
 
 /**
  * A generation as stored in `record.json`: the record's own fields, plus while it runs the process
- * instance that owns it (`owner`), and its event log (`event_log`, the SSE events in order, compact), from
- * which any process can replay or resume the generation's event stream. Neither is part of the API record.
+ * instance that owns it (`owner`), its event log (`event_log`, the SSE events in order, compact), from
+ * which any process can replay or resume the generation's event stream, and the plan it was accepted with
+ * (`plan`), from which any process can run it (a job worker). None of them is part of the API record.
  */
-export interface StoredGeneration<TRecord> {
+export interface StoredGeneration<TRecord, TPlan = unknown> {
   readonly record: TRecord;
   readonly owner?: InstanceRef;
   readonly events: readonly GenerationEventEntry[];
+  readonly plan?: TPlan;
+}
+
+/** A stored generation with the ETag of its document, for a compare-and-swap write (`save(…, { ifMatch })`). */
+export interface VersionedGeneration<TRecord, TPlan = unknown> {
+  readonly stored: StoredGeneration<TRecord, TPlan>;
+  readonly etag: string;
 }
 
 /** Reads and writes generation records and candidate images on a BlobStore, in the design's layout. */
-export class GenerationStore<TRecord extends { readonly id: string }> {
+export class GenerationStore<TRecord extends { readonly id: string }, TPlan = unknown> {
   constructor(
     private readonly store: BlobStore,
     readonly tenant: string,
   ) {}
 
-  /** Writes (or overwrites, as a generation progresses) the record document with its owner and event log. */
-  async save(stored: StoredGeneration<TRecord>): Promise<void> {
-    const document = { ...stored.record, ...(stored.owner ? { owner: stored.owner } : {}), event_log: stored.events };
+  /**
+   * Writes (or overwrites, as a generation progresses) the record document with its owner, event log and
+   * plan; with `ifMatch`, only over the document of that ETag (else `BlobPreconditionFailedError`), so of
+   * two processes claiming one generation exactly one wins. Resolves with the new document's ETag.
+   */
+  async save(stored: StoredGeneration<TRecord, TPlan>, options: { readonly ifMatch?: string } = {}): Promise<{ readonly etag: string }> {
+    const document = { ...stored.record, ...(stored.owner ? { owner: stored.owner } : {}), event_log: stored.events, ...(stored.plan === undefined ? {} : { plan: stored.plan }) };
     const body = encoder.encode(`${JSON.stringify(document)}\n`);
-    await this.store.put(generationRecordKey(this.tenant, stored.record.id), body, { contentType: 'application/json' });
+    return this.store.put(generationRecordKey(this.tenant, stored.record.id), body, { contentType: 'application/json', ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
   }
 
-  /** The stored generation (record, owner, event log), or null when there is none. */
-  async load(id: string): Promise<StoredGeneration<TRecord> | null> {
+  /** The stored generation (record, owner, event log, plan), or null when there is none. */
+  async load(id: string): Promise<StoredGeneration<TRecord, TPlan> | null> {
+    return (await this.loadVersioned(id))?.stored ?? null;
+  }
+
+  /** The stored generation with its document's ETag, or null when there is none. */
+  async loadVersioned(id: string): Promise<VersionedGeneration<TRecord, TPlan> | null> {
     const blob = await this.store.get(generationRecordKey(this.tenant, id));
     if (!blob) return null;
-    const { owner, event_log: events, ...record } = parseDocument(id, blob.body);
+    const { owner, event_log: events, plan, ...record } = parseDocument(id, blob.body);
     return {
-      record: record as unknown as TRecord,
-      ...(owner ? { owner: owner as InstanceRef } : {}),
-      events: Array.isArray(events) ? (events as GenerationEventEntry[]) : [],
+      stored: {
+        record: record as unknown as TRecord,
+        ...(owner ? { owner: owner as InstanceRef } : {}),
+        events: Array.isArray(events) ? (events as GenerationEventEntry[]) : [],
+        ...(plan === undefined ? {} : { plan: plan as TPlan }),
+      },
+      etag: blob.etag,
     };
   }
 
@@ -75,6 +96,12 @@ export class GenerationStore<TRecord extends { readonly id: string }> {
       if (match) ids.add(match[1]!);
     }
     return ids;
+  }
+
+  /** Deletes a generation's candidate images (a job that runs again from its plan writes them anew). */
+  async deleteImages(id: string): Promise<void> {
+    const prefix = generationPrefix(this.tenant, id);
+    for (const key of await this.store.list(prefix)) if (IMAGE_NAME.test(key.slice(prefix.length))) await this.store.delete(key);
   }
 
   /** Deletes a generation: its images and markers first, the record last (a half-done delete is retried from the record). */

@@ -14,6 +14,12 @@ export interface InstanceRef {
   /** OS process id and host name, when the runtime has them (Node): a reader on the same host checks the pid. */
   readonly pid?: number;
   readonly host?: string;
+  /**
+   * Set when no process owns the generation yet because it was handed to a job runner that runs it
+   * elsewhere (a Lambda worker): it counts as alive until this ISO time, past which a job that never
+   * started reads as lost. The worker that starts it replaces this owner with its own.
+   */
+  readonly pendingUntil?: string;
 }
 
 /** What the runtime knows about its own process (Node passes pid, host name and a pid check). */
@@ -87,6 +93,7 @@ export class InstanceLiveness {
 
   /** Whether the instance that owns a record is still alive. */
   async isAlive(owner: InstanceRef): Promise<boolean> {
+    if (owner.pendingUntil !== undefined) return this.now() < Date.parse(owner.pendingUntil);
     if (owner.instance === this.self.instance) return true;
     if (owner.pid !== undefined && owner.host !== undefined && owner.host === this.processInfo.host && this.processInfo.isProcessAlive) {
       if (!this.processInfo.isProcessAlive(owner.pid)) return false;

@@ -1,7 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { StopReason } from '../../engine/generation-plan.js';
-import { type GenerationEventEntry, withClosingEvents } from '../../records/generation-event-log.js';
+import type { GenerationEventEntry } from '../../records/generation-event-log.js';
 import type { GenerationStore, StoredGeneration } from '../../records/generation-store.js';
 import type { InstanceLiveness } from '../../records/instance-liveness.js';
 import { isUuidV7, newUuidV7 } from '../../records/uuid-v7.js';
@@ -11,8 +10,8 @@ import { EVENT_STREAM, negotiateGenerationMediaType } from '../accept-negotiatio
 import { ifNoneMatchMatches } from '../etag-match.js';
 import { problemOfFailedRecord } from '../failed-record-problem.js';
 import { type GenerationSseEvent, isTerminal, renderEvent } from '../generation-events.js';
-import { type AcceptedGeneration, initialRecord, interruptedRecord, runAndRecord } from '../generation-runner.js';
-import { GenerationSupervisor, LiveGeneration } from '../generation-supervisor.js';
+import { type AcceptedGeneration, initialRecord, interruptedRecord } from '../generation-runner.js';
+import { GenerationSupervisor, type LiveGeneration } from '../generation-supervisor.js';
 import { BudgetOverLimitError, ConflictError, NotFoundError, TooManyRequestsError } from '../http-errors.js';
 import { TenantSlots } from '../limits/tenant-slots.js';
 import { silentLogger } from '../logger.js';
@@ -20,6 +19,8 @@ import { readJsonBody } from '../read-json-body.js';
 import type { GenerationRecord } from '../schemas/generation-record.js';
 import { generationRequestSchema } from '../schemas/generation-request.js';
 import type { TenantGenerationStores } from '../tenant-generation-stores.js';
+import { handOverGeneration } from '../job-hand-over.js';
+import { superviseGeneration } from '../supervised-generation.js';
 import { toGenerationPlan } from '../to-generation-plan.js';
 
 const CANDIDATE_ID = /^c\d{3,6}$/;
@@ -75,7 +76,7 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
   async function admit(accepted: AcceptedGeneration, store: GenerationStore<GenerationRecord>): Promise<LiveGeneration> {
     const events: GenerationEventEntry[] = [{ id: 1, event: 'accepted' }];
     const record = initialRecord(accepted, now(), 'queued');
-    const queued: StoredGeneration<GenerationRecord> = { record, owner: liveness.self, events };
+    const queued: StoredGeneration<GenerationRecord> = { record, owner: liveness.self, events, plan: accepted.plan };
     try {
       await liveness.start();
       await store.save(queued);
@@ -83,17 +84,7 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
       supervisor.release();
       throw error;
     }
-    const live = new LiveGeneration(accepted.id, record);
-    live.publish(events, record);
-    return supervisor.submit(live, {
-      run: (current) => runAndRecord(accepted, { deps, store, owner: liveness.self, live: current, queued, logger }),
-      abandon: async (current, reason) => {
-        const stored = abandonedGeneration({ record: current.record, events: current.entries }, reason, new Date(now()).toISOString());
-        await store.save(stored).catch((error: unknown) => logger.error({ generation_id: accepted.id, err: String(error) }, 'could not write the final record'));
-        current.publish(stored.events.slice(current.entries.length), stored.record);
-        return stored.record;
-      },
-    });
+    return superviseGeneration(accepted, queued, { deps, store, supervisor, owner: liveness.self, logger, now });
   }
 
   /** The stored generation as it truly stands: one whose owner is gone is finalised as `failed / interrupted` (and written so). */
@@ -127,6 +118,22 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
     const limits = c.get('limits');
     if (request.search.budget > limits.maxBudget) throw new BudgetOverLimitError(request.search.budget, limits.maxBudget);
     const plan = toGenerationPlan(request, planContext);
+    const requestId = (c.get as (key: string) => unknown)('requestId');
+    const timeLimit = deps.requestTimeLimit?.(c);
+    const accepted: AcceptedGeneration = {
+      id: newUuidV7(now()),
+      plan,
+      ...(request.metadata ? { metadata: request.metadata } : {}),
+      baseUrl,
+      ...(typeof requestId === 'string' ? { requestId } : {}),
+      ...(timeLimit === undefined ? {} : { runUntil: timeLimit }),
+    };
+    const location = `/v1/generations/${accepted.id}`;
+    if (deps.jobRunner && prefersAsync(c.req.header('prefer'))) {
+      // the job runner runs it elsewhere (a Lambda worker): it takes no place here and leaves nothing running in this sandbox
+      const record = await handOverGeneration(accepted, stores.of(tenant), { jobRunner: deps.jobRunner, now, logger });
+      return c.json(record, 202, { location, 'preference-applied': 'respond-async' });
+    }
     if (!slots.tryAcquire(tenant, limits.maxRunning)) {
       throw new TooManyRequestsError(
         'too_many_generations',
@@ -141,15 +148,6 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
       slots.release(tenant);
       throw error;
     }
-    const requestId = (c.get as (key: string) => unknown)('requestId');
-    const accepted: AcceptedGeneration = {
-      id: newUuidV7(now()),
-      plan,
-      ...(request.metadata ? { metadata: request.metadata } : {}),
-      baseUrl,
-      ...(typeof requestId === 'string' ? { requestId } : {}),
-    };
-    const location = `/v1/generations/${accepted.id}`;
     liveTenants.set(accepted.id, tenant);
     let live: LiveGeneration;
     try {
@@ -291,19 +289,6 @@ function streamLive(c: Context, live: LiveGeneration, afterId: number, onClientG
 
 function writeEvent(stream: { writeSSE(message: { id?: string; event?: string; data: string }): Promise<void> }, event: GenerationSseEvent): Promise<void> {
   return stream.writeSSE({ id: String(event.id), event: event.event, data: JSON.stringify(event.data) });
-}
-
-/** The final stored generation of one stopped before it started (while queued). */
-function abandonedGeneration(stored: StoredGeneration<GenerationRecord>, reason: StopReason, completedAt: string): StoredGeneration<GenerationRecord> {
-  if (reason === 'shutdown' || reason === 'deadline') {
-    return interruptedRecord(stored, new Set(), '', completedAt, 'the server shut down before the generation started; submit it again');
-  }
-  const code = reason === 'client' ? 'client_disconnected' : 'cancelled';
-  const message = reason === 'client' ? 'the client went away before the generation started' : 'the generation was cancelled before it started';
-  return {
-    record: { ...stored.record, status: 'cancelled', error: { code, message }, stop_reason: reason, truncated: true, completed_at: completedAt },
-    events: withClosingEvents(stored.events),
-  };
 }
 
 function lastEventId(value: string | undefined): number {
