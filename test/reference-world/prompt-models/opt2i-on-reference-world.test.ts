@@ -91,7 +91,7 @@ describe('OPT2I through the engine on the reference world (in-thread generator a
     const lossy = await behaviour({ phrasing: LOSSY_PHRASING });
 
     // Assess
-    expect(new Set(paraphrased.revisions.map((entry) => entry.prompt)).size).toBeGreaterThanOrEqual(PROMPTS.length * 3);
+    expect(new Set(paraphrased.revisions.map((entry) => entry.prompt)).size).toBeGreaterThanOrEqual(PROMPTS.length * 2);
     expect(paraphrased.revisions.filter((entry) => own.revisions.some((other) => other.prompt === entry.prompt)).length).toBeLessThan(paraphrased.revisions.length / 4);
     expect(Math.abs(paraphrased.finalScore - own.finalScore)).toBeLessThanOrEqual(TOLERANCE);
     expect(Math.abs(paraphrased.revisionScore - own.revisionScore)).toBeLessThanOrEqual(TOLERANCE);
