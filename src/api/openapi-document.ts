@@ -3,7 +3,7 @@ import { postErasureRoute, postFeedbackRoute } from './routes/feedback-routes.js
 import { cancelGenerationRoute, createGenerationRoute, deleteGenerationRoute, getCandidateImageRoute, getGenerationEventsRoute, getGenerationRoute } from './routes/generation-routes.js';
 import { API_KEY_SCHEME, HEADERS, PROBLEM_EXAMPLES } from './routes/route-parts.js';
 import { healthRoute, listModelsRoute, openApiRoute, readinessRoute } from './routes/service-routes.js';
-import { problemExample } from './schemas/generation-examples.js';
+import { problemExample, RECORD_EXAMPLES } from './schemas/generation-examples.js';
 import { normalizeOpenApiSchemas } from './openapi-normalize.js';
 
 /** The API's version, as `info.version` of the OpenAPI document. */
@@ -53,6 +53,7 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Reco
       'An API key (`Authorization: Bearer <key>`), created with `npx diffalign keys create --tenant NAME`; it names the tenant. A deployment with no key in its store runs open (every request is the default tenant).',
   });
   for (const [name, header] of Object.entries(HEADERS)) components.registerComponent('headers', name, header);
+  for (const [name, example] of Object.entries(RECORD_EXAMPLES)) components.registerComponent('examples', name, example);
   components.registerComponent('responses', 'InternalError', {
     description: '`internal_error`: the server failed unexpectedly (the detail never leaks internals). `corrupt_record`: a stored record cannot be read (`generation_id` names it).',
     headers: requestIdHeader,

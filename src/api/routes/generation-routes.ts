@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { EXAMPLE_GENERATION_ID, problemExample, queuedRecordExample, succeededRecordExample } from '../schemas/generation-examples.js';
+import { EXAMPLE_GENERATION_ID, problemExample, RECORD_EXAMPLES, succeededRecordExample } from '../schemas/generation-examples.js';
 import { CANDIDATE_ID_PATTERN, generationRecordSchema } from '../schemas/generation-record.js';
 import { generationRequestSchema } from '../schemas/generation-request.js';
 import { generationEventSchema } from '../schemas/generation-stream.js';
@@ -12,7 +12,9 @@ const idParams = z.object({
   id: z.uuid().openapi({ param: { name: 'id', in: 'path', description: 'The generation (a UUIDv7; any other id is 404).' }, example: EXAMPLE_GENERATION_ID }),
 });
 
-const recordContent = (example = succeededRecordExample) => ({ 'application/json': { schema: generationRecordSchema, examples: { [example.status]: { value: example } } } });
+const recordContent = (example: keyof typeof RECORD_EXAMPLES = 'GenerationSucceeded') => ({
+  'application/json': { schema: generationRecordSchema, examples: { [RECORD_EXAMPLES[example].value.status]: { $ref: `#/components/examples/${example}` } } },
+});
 
 /** The event stream of a generation (the `text/event-stream` content of both streaming answers). */
 const eventStreamContent = {
@@ -21,7 +23,6 @@ const eventStreamContent = {
     examples: {
       accepted: { summary: 'The first event', value: { event: 'accepted', id: '1', data: { id: EXAMPLE_GENERATION_ID, status: 'running', location: `/v1/generations/${EXAMPLE_GENERATION_ID}` } } },
       best: { summary: 'A new best candidate', value: { event: 'best', id: '3', data: succeededRecordExample.best } },
-      done: { summary: 'The last event', value: { event: 'done', id: '5', data: succeededRecordExample } },
     },
   },
 };
@@ -106,7 +107,7 @@ export const createGenerationRoute = createRoute({
         ...recordLocation(true),
         'Preference-Applied': { description: 'The preference honoured.', required: true, schema: { type: 'string', const: 'respond-async' } },
       }),
-      content: recordContent(queuedRecordExample),
+      content: recordContent('GenerationQueued'),
     },
     303: {
       description: 'A retry (same `Idempotency-Key` and body) of a request that was answered with a stream: the stream cannot be replayed, so `Location` is the generation\'s event stream.',
@@ -215,8 +216,8 @@ export const cancelGenerationRoute = createRoute({
   description: 'Stops starting new work; calls already in flight finish and are kept. The record ends `cancelled` with every finished candidate and the best of them.',
   request: { params: idParams },
   responses: {
-    200: { description: 'The cancelled record (the generation ran in this process, and stopped within 30 s).', headers: headers(['X-Request-Id']), content: recordContent({ ...succeededRecordExample, status: 'cancelled', truncated: true, stop_reason: 'cancelled', error: { code: 'cancelled', message: 'the generation was cancelled; what finished is kept' } }) },
-    202: { description: 'Cancellation asked of the process that runs it (or still under way after 30 s); poll the record at `Location`.', headers: headers(['X-Request-Id'], recordLocation(true)), content: recordContent({ ...queuedRecordExample, status: 'running' }) },
+    200: { description: 'The cancelled record (the generation ran in this process, and stopped within 30 s).', headers: headers(['X-Request-Id']), content: recordContent('GenerationCancelled') },
+    202: { description: 'Cancellation asked of the process that runs it (or still under way after 30 s); poll the record at `Location`.', headers: headers(['X-Request-Id'], recordLocation(true)), content: recordContent('GenerationRunning') },
     404: problemResponse('`not_found`: no such generation for this tenant.', { notFound: PROBLEM_EXAMPLES.notFound }),
     409: problemResponse('`generation_finished`: the generation already ended; nothing to cancel.', {
       finished: problemExample(409, 'generation_finished', 'Conflict', `generation ${EXAMPLE_GENERATION_ID} already ended (succeeded); nothing to cancel`, { instance: `/v1/generations/${EXAMPLE_GENERATION_ID}/cancel` }),

@@ -159,6 +159,17 @@ export const queuedRecordExample: GenerationRecord = {
   completed_at: null,
 };
 
+/** The record examples, shared by every answer that carries a record (components/examples). */
+export const RECORD_EXAMPLES = {
+  GenerationSucceeded: { summary: 'A finished generation', value: succeededRecordExample },
+  GenerationQueued: { summary: 'Queued: nothing run yet', value: queuedRecordExample },
+  GenerationRunning: { summary: 'Running: asked to cancel, not stopped yet', value: { ...queuedRecordExample, status: 'running' } },
+  GenerationCancelled: {
+    summary: 'Cancelled: what finished is kept',
+    value: { ...succeededRecordExample, status: 'cancelled', truncated: true, stop_reason: 'cancelled', error: { code: 'cancelled', message: 'the generation was cancelled; what finished is kept' } },
+  },
+} as const satisfies Record<string, { summary: string; value: GenerationRecord }>;
+
 /** What `GET /v1/models` answers on `npm start`. */
 export const modelsExample = {
   generators: [
