@@ -9,13 +9,14 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: 'diffalign-emulator', secretA
 export const EMULATOR_SCORERS = ['geneval', 'aesthetic'] as const;
 export const PRODUCTION_SCORERS = ['pickscore', 'hpsv2', 'imagereward', 'clipscore', 'aesthetic'] as const;
 
-const endpointName = (fallback: string) =>
-  z
-    .string()
-    .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'a SageMaker endpoint name: up to 63 letters, digits and dashes')
-    .default(fallback);
+/** SageMaker's rule for endpoint and inference component names. */
+const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const endpointName = (fallback: string) => z.string().regex(SAGEMAKER_NAME, 'a SageMaker endpoint name: up to 63 letters, digits and dashes').default(fallback);
 const count = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 const millis = (fallback: number) => z.coerce.number().int().min(1).max(600_000).default(fallback);
+
+/** An inference component's name; unset for an endpoint without components. */
+const componentName = z.string().regex(SAGEMAKER_NAME, 'a SageMaker inference component name: up to 63 letters, digits and dashes').optional();
 
 const sageMakerEnvSchema = z.object({
   DIFFALIGN_SAGEMAKER_URL: z.url().optional(),
@@ -52,6 +53,10 @@ const sageMakerEnvSchema = z.object({
   DIFFALIGN_SM_PROMPTIST_TIMEOUT_MS: millis(15_000),
   DIFFALIGN_SM_LLM_ENDPOINT: endpointName('diffalign-llm'),
   DIFFALIGN_SM_LLM_TIMEOUT_MS: millis(60_000),
+  DIFFALIGN_SM_GENERATOR_INFERENCE_COMPONENT: componentName,
+  DIFFALIGN_SM_SCORER_INFERENCE_COMPONENT: componentName,
+  DIFFALIGN_SM_PROMPTIST_INFERENCE_COMPONENT: componentName,
+  DIFFALIGN_SM_LLM_INFERENCE_COMPONENT: componentName,
   DIFFALIGN_SM_MAX_ATTEMPTS: count(4, 10),
   DIFFALIGN_SM_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   DIFFALIGN_SM_RETRY_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
@@ -68,6 +73,7 @@ const sageMakerEnvSchema = z.object({
 export function loadSageMakerConfig(env: Record<string, string | undefined>): SageMakerWorldConfig {
   const values = parseEnvironment(sageMakerEnvSchema, env);
   const local = values.DIFFALIGN_SAGEMAKER_URL !== undefined;
+  const component = (name: string | undefined) => (name === undefined ? {} : { inferenceComponentName: name });
   return {
     region: values.AWS_REGION ?? (local ? 'us-east-1' : undefined),
     endpointUrl: values.DIFFALIGN_SAGEMAKER_URL?.replace(/\/+$/, ''),
@@ -76,20 +82,22 @@ export function loadSageMakerConfig(env: Record<string, string | undefined>): Sa
     circuit: { failureThreshold: values.DIFFALIGN_SM_CIRCUIT_FAILURES, cooldownMs: values.DIFFALIGN_SM_CIRCUIT_COOLDOWN_MS },
     generator: {
       endpointName: values.DIFFALIGN_SM_GENERATOR_ENDPOINT,
+      ...component(values.DIFFALIGN_SM_GENERATOR_INFERENCE_COMPONENT),
       maxBatchSize: values.DIFFALIGN_SM_GENERATOR_BATCH,
       maxConcurrency: values.DIFFALIGN_SM_GENERATOR_CONCURRENCY,
       timeoutMs: values.DIFFALIGN_SM_GENERATOR_TIMEOUT_MS,
     },
     scorer: {
       endpointName: values.DIFFALIGN_SM_SCORER_ENDPOINT,
+      ...component(values.DIFFALIGN_SM_SCORER_INFERENCE_COMPONENT),
       models: values.DIFFALIGN_SM_SCORERS ?? [...(local ? EMULATOR_SCORERS : PRODUCTION_SCORERS)],
       ...(values.DIFFALIGN_SM_SCORER_RANGES === undefined ? {} : { ranges: values.DIFFALIGN_SM_SCORER_RANGES }),
       maxBatchSize: values.DIFFALIGN_SM_SCORER_BATCH,
       maxConcurrency: values.DIFFALIGN_SM_SCORER_CONCURRENCY,
       timeoutMs: values.DIFFALIGN_SM_SCORER_TIMEOUT_MS,
     },
-    promptist: { endpointName: values.DIFFALIGN_SM_PROMPTIST_ENDPOINT, timeoutMs: values.DIFFALIGN_SM_PROMPTIST_TIMEOUT_MS },
-    llm: { endpointName: values.DIFFALIGN_SM_LLM_ENDPOINT, timeoutMs: values.DIFFALIGN_SM_LLM_TIMEOUT_MS },
+    promptist: { endpointName: values.DIFFALIGN_SM_PROMPTIST_ENDPOINT, ...component(values.DIFFALIGN_SM_PROMPTIST_INFERENCE_COMPONENT), timeoutMs: values.DIFFALIGN_SM_PROMPTIST_TIMEOUT_MS },
+    llm: { endpointName: values.DIFFALIGN_SM_LLM_ENDPOINT, ...component(values.DIFFALIGN_SM_LLM_INFERENCE_COMPONENT), timeoutMs: values.DIFFALIGN_SM_LLM_TIMEOUT_MS },
   };
 }
 
@@ -111,6 +119,7 @@ export const SAGEMAKER_CONFIG_DOCS: readonly (readonly [string, string, string])
   ['DIFFALIGN_SM_PROMPTIST_TIMEOUT_MS', '15000', 'per Promptist call, retries included'],
   ['DIFFALIGN_SM_LLM_ENDPOINT', 'diffalign-llm', 'endpoint serving the OPT2I reviser LLM (OpenAI-compatible chat format)'],
   ['DIFFALIGN_SM_LLM_TIMEOUT_MS', '60000', 'per chat call, retries included'],
+  ['DIFFALIGN_SM_<ROLE>_INFERENCE_COMPONENT', '(none)', 'for GENERATOR, SCORER, PROMPTIST, LLM: the inference component InvokeEndpoint names, on an endpoint that hosts components (the CDK stack\'s scale-to-zero mode sets them)'],
   ['DIFFALIGN_SM_MAX_ATTEMPTS', '4', 'attempts per call (the SDK retries throttling, model-not-ready, 500–504 and network errors)'],
   ['DIFFALIGN_SM_RETRY_BASE_MS', '100', 'backoff base: retry k waits uniformly up to min(max, base·2^(k−1)) ms'],
   ['DIFFALIGN_SM_RETRY_MAX_MS', '5000', 'longest backoff'],

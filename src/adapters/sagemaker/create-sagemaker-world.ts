@@ -9,6 +9,8 @@ import { SageMakerScorer } from './sagemaker-scorer.js';
 /** One endpoint's name and per-call timeout (retries included). */
 export interface SageMakerEndpointSettings {
   readonly endpointName: string;
+  /** The inference component to invoke, when the endpoint hosts components (scale to zero). */
+  readonly inferenceComponentName?: string;
   readonly timeoutMs: number;
 }
 
@@ -92,6 +94,7 @@ export function createSageMakerWorld(config: SageMakerWorldConfig, _internal: Sa
   const endpoint = (settings: SageMakerEndpointSettings, circuitBreaker: CircuitBreaker) => ({
     client,
     endpointName: settings.endpointName,
+    ...(settings.inferenceComponentName === undefined ? {} : { inferenceComponentName: settings.inferenceComponentName }),
     timeoutMs: settings.timeoutMs,
     circuitBreaker,
   });

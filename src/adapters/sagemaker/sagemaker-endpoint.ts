@@ -17,6 +17,8 @@ export interface SageMakerEndpointConfig {
   /** The process's one SDK client (createSageMakerRuntimeClient). */
   readonly client: SageMakerRuntimeClient;
   readonly endpointName: string;
+  /** On an endpoint that hosts inference components (scale to zero), the component every call names. */
+  readonly inferenceComponentName?: string;
   /** Per-call limit, retries included (an AbortSignal, combined with the caller's). */
   readonly timeoutMs: number;
   /** Shared by every adapter of the same endpoint. */
@@ -83,7 +85,14 @@ export class SageMakerEndpoint {
     let failure = '';
     try {
       const output = await this.config.client.send(
-        new InvokeEndpointCommand({ EndpointName: this.name, Body: payload, ContentType: 'application/json', Accept: 'application/json', InferenceId: inferenceId }),
+        new InvokeEndpointCommand({
+          EndpointName: this.name,
+          ...(this.config.inferenceComponentName === undefined ? {} : { InferenceComponentName: this.config.inferenceComponentName }),
+          Body: payload,
+          ContentType: 'application/json',
+          Accept: 'application/json',
+          InferenceId: inferenceId,
+        }),
         { abortSignal: controller.signal },
       );
       const bytes = output.Body?.byteLength ?? 0;
