@@ -8,6 +8,7 @@ import { createApp } from '../../src/api/app.js';
 import { ApiKeyStore } from '../../src/api/auth/index.js';
 import type { Logger } from '../../src/api/logger.js';
 import { BrightnessScorer, SolidColorGenerator } from '../support/fake-ports.js';
+import { withSpecValidation } from '../support/openapi-response-validator.js';
 
 /** A logger that keeps every line with the bindings of its children. */
 function recordingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
@@ -24,14 +25,14 @@ async function setup(overrides: Partial<AppDeps> = {}) {
   // the CLI's view of the same store: keys made here are what `diffalign keys create` would write
   const cli = new ApiKeyStore(store);
   const { logger, lines } = recordingLogger();
-  const app = createApp({
+  const app = withSpecValidation(createApp({
     generator: new SolidColorGenerator(),
     scorers: { brightness: { scorer: new BrightnessScorer(), calibration: { mean: 0.5, std: 0.25 } } },
     store,
     logger,
     auth: { cacheTtlMs: 0 },
     ...overrides,
-  });
+  }));
   return { app, store, cli, lines };
 }
 

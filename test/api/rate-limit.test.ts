@@ -8,13 +8,14 @@ import { createApp } from '../../src/api/app.js';
 import { ApiKeyStore } from '../../src/api/auth/index.js';
 import type { GenerationRecord } from '../../src/api/schemas/generation-record.js';
 import { BrightnessScorer, SolidColorGenerator } from '../support/fake-ports.js';
+import { withSpecValidation } from '../support/openapi-response-validator.js';
 import { GatedGenerator } from '../support/gated-generator.js';
 
 async function setup(overrides: Partial<AppDeps> = {}) {
   const store = new FsBlobStore(await mkdtemp(join(tmpdir(), 'diffalign-limits-')));
   const clock = { ms: Date.parse('2026-03-01T12:00:00.000Z') };
   const background: Promise<unknown>[] = [];
-  const app = createApp({
+  const app = withSpecValidation(createApp({
     generator: new SolidColorGenerator(),
     scorers: { brightness: { scorer: new BrightnessScorer(), calibration: { mean: 0.5, std: 0.25 } } },
     store,
@@ -22,7 +23,7 @@ async function setup(overrides: Partial<AppDeps> = {}) {
     now: () => clock.ms,
     waitUntil: (work) => background.push(work),
     ...overrides,
-  });
+  }));
   const keys = new ApiKeyStore(store);
   const client = (key?: string) => ({
     get: (path: string) => app.request(path, key ? { headers: { authorization: `Bearer ${key}` } } : {}),

@@ -9,6 +9,7 @@ import type { GenerationRecord } from '../../src/api/schemas/generation-record.j
 import { harvest } from '../../src/harvest/index.js';
 import type { GeneratorV1 } from '../../src/ports/generator.js';
 import { BrightnessScorer, SolidColorGenerator } from '../support/fake-ports.js';
+import { withSpecValidation } from '../support/openapi-response-validator.js';
 import { GatedGenerator } from '../support/gated-generator.js';
 
 async function setup(generator: GeneratorV1 = new SolidColorGenerator()) {
@@ -18,14 +19,14 @@ async function setup(generator: GeneratorV1 = new SolidColorGenerator()) {
   const acme = (await keys.create({ tenant: 'acme' })).key;
   const globex = (await keys.create({ tenant: 'globex' })).key;
   const background: Promise<unknown>[] = [];
-  const app = createApp({
+  const app = withSpecValidation(createApp({
     generator,
     scorers: { brightness: { scorer: new BrightnessScorer(), calibration: { mean: 0.5, std: 0.25 } } },
     store,
     auth: { cacheTtlMs: 0 },
     heartbeatMs: 50,
     waitUntil: (work) => background.push(work),
-  });
+  }));
   const as = (key: string) => ({
     get: (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { authorization: `Bearer ${key}`, ...headers } }),
     post: (path: string, body: unknown, headers: Record<string, string> = {}) =>
