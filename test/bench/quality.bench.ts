@@ -1,7 +1,11 @@
 /**
- * Quality benchmark on the reference world: for budgets 1, 2, 4, 8, 16, 32, the GenEval accuracy and the
- * mean reward of the image the engine returns, for best-of-n, zero-order, Promptist + search and
- * OPT2I + search. Prints a table and writes quality.svg / quality.json / quality.md to the output folder.
+ * Quality benchmark on the reference world, through the real engine (src/engine runGeneration with the
+ * reference adapters): for budgets 1, 2, 4, 8, 16, 32 and best-of-n, zero-order, Promptist + search and
+ * OPT2I + search, the image the engine returns is judged twice: by the truth (src/reference-world/truth:
+ * the scene the sampler drew, against the user's original GenEval spec) and by the proxy reward it was
+ * searched with (`geneval`, the detector). Prints truth accuracy, the accuracy the proxy promised (its
+ * score is 1), the mean proxy reward and the gap promised − truth (reward hacking), and writes
+ * quality.svg / quality.json / quality.md to the output folder.
  *
  * Usage: tsx test/bench/quality.bench.ts [--prompts 50] [--budgets 1,2,4,8,16,32] [--methods best_of_n,zero_order,promptist,opt2i]
  *        [--size 256] [--steps 20] [--search-steps 20] [--then best_of_n|zero_order] [--parallel 2] [--out .bench-out]
@@ -15,6 +19,9 @@ import { runGeneration } from '../../src/engine/index.js';
 import type { EngineDeps, GenerationPlan, ScorerEntry } from '../../src/engine/index.js';
 import type { GeneratedImage, GeneratorV1, ScoreDetail, ScorerV1 } from '../../src/ports/index.js';
 import { weightedMeanScore } from '../../src/engine/index.js';
+import type { GenevalSpec } from '../../src/reference-world/scene/geneval-spec.js';
+import { ReferenceWorldModel } from '../../src/reference-world/sampler/world-model.js';
+import { judgeTruth, sceneTruth } from '../../src/reference-world/truth/index.js';
 
 type Method = 'best_of_n' | 'zero_order' | 'promptist' | 'opt2i';
 const METHOD_LABELS: Record<Method, string> = {
@@ -162,11 +169,27 @@ function memoizedScorer(inner: ScorerV1): ScorerV1 {
 interface Cell {
   readonly method: Method;
   readonly budget: number;
+  /** GenEval accuracy judged by the truth (mean of the task accuracies). */
   readonly accuracy: number;
   readonly accuracyByTag: Record<string, number>;
+  /** The accuracy the proxy reward promised: the share of returned images it scored 1 (mean of tasks). */
+  readonly promised: number;
+  /** promised − accuracy: what search bought on the proxy but not in truth. */
+  readonly gap: number;
   readonly meanReward: number;
   readonly meanImages: number;
   readonly promptChanged: number;
+}
+
+/** Mean of the per-task means of a value (GenEval's overall: tasks weigh equally). */
+function taskMean<T extends { tag: string }>(rows: readonly T[], value: (row: T) => number): { overall: number; byTag: Record<string, number> } {
+  const byTag: Record<string, number> = {};
+  for (const tag of TAGS) {
+    const ofTag = rows.filter((row) => row.tag === tag);
+    if (ofTag.length > 0) byTag[tag] = ofTag.reduce((sum, row) => sum + value(row), 0) / ofTag.length;
+  }
+  const values = Object.values(byTag);
+  return { overall: values.reduce((sum, item) => sum + item, 0) / Math.max(1, values.length), byTag };
 }
 
 async function main(): Promise<void> {
@@ -184,6 +207,10 @@ async function main(): Promise<void> {
   const { source, specs: allSpecs } = promptsModule.loadGenevalPrompts();
   const specs = subset(allSpecs, options.prompts);
   const reference = createReferenceWorld();
+  const truthWorld = new ReferenceWorldModel({ mixtureCacheSize: 8 });
+  /** Whether the truth says the returned image shows the user's original spec. */
+  const truthCorrect = async (spec: GenevalSpec, best: { prompt: string; noise: import('../../src/ports/index.js').NoiseRecipe; steps: number; guidance: number; width: number; height: number }): Promise<boolean> =>
+    judgeTruth(spec, await sceneTruth(truthWorld, { prompt: best.prompt, noise: best.noise, steps: best.steps, guidance: best.guidance, width: best.width, height: best.height })).correct;
   const calibrations = REFERENCE_SCORER_CALIBRATION as Record<string, { mean: number; std: number } | undefined>;
   let generated = 0;
   /** Fresh memoised ports per prompt (caches stay small); the reference ports underneath are shared. */
@@ -214,7 +241,8 @@ async function main(): Promise<void> {
       const result = await runGeneration(planFor(method, budget, prompt, index, options), deps);
       const best = result.best;
       outcomes.push({
-        correct: best !== null && (best.scores.geneval ?? 0) >= 1 - 1e-9,
+        correct: best !== null && (await truthCorrect(spec, best)),
+        promised: best !== null && (best.scores.geneval ?? 0) >= 1 - 1e-9,
         reward: best ? weightedMeanScore(best.scores, [{ model: 'geneval', weight: 1 }]) : 0,
         images: result.usage.images,
         changed: result.finalPrompt !== prompt,
@@ -230,16 +258,15 @@ async function main(): Promise<void> {
   const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   const cells: Cell[] = cellsOf.map(({ method, budget }, cellIndex) => {
     const rows = perPrompt.map((entry) => ({ tag: entry.tag, ...entry.outcomes[cellIndex]! }));
-    const accuracyByTag: Record<string, number> = {};
-    for (const tag of TAGS) {
-      const ofTag = rows.filter((row) => row.tag === tag);
-      if (ofTag.length > 0) accuracyByTag[tag] = ofTag.filter((row) => row.correct).length / ofTag.length;
-    }
+    const truth = taskMean(rows, (row) => (row.correct ? 1 : 0));
+    const promised = taskMean(rows, (row) => (row.promised ? 1 : 0)).overall;
     return {
       method,
       budget,
-      accuracy: mean(Object.values(accuracyByTag)),
-      accuracyByTag,
+      accuracy: truth.overall,
+      accuracyByTag: truth.byTag,
+      promised,
+      gap: promised - truth.overall,
       meanReward: mean(rows.map((row) => row.reward ?? 0)),
       meanImages: mean(rows.map((row) => row.images)),
       promptChanged: mean(rows.map((row) => (row.changed ? 1 : 0))),
@@ -247,7 +274,7 @@ async function main(): Promise<void> {
   });
   for (const cell of cells) {
     console.log(
-      `${METHOD_LABELS[cell.method].padEnd(20)} budget ${String(cell.budget).padStart(2)}: accuracy ${cell.accuracy.toFixed(3)}  mean reward ${cell.meanReward.toFixed(3)}  images ${cell.meanImages.toFixed(1)}  prompt changed ${(100 * cell.promptChanged).toFixed(0)}%  by task ${Object.entries(cell.accuracyByTag).map(([tag, value]) => `${tag} ${value.toFixed(2)}`).join(', ')}`,
+      `${METHOD_LABELS[cell.method].padEnd(20)} budget ${String(cell.budget).padStart(2)}: truth accuracy ${cell.accuracy.toFixed(3)}  promised ${cell.promised.toFixed(3)}  gap ${cell.gap >= 0 ? '+' : ''}${cell.gap.toFixed(3)}  mean reward ${cell.meanReward.toFixed(3)}  images ${cell.meanImages.toFixed(1)}  prompt changed ${(100 * cell.promptChanged).toFixed(0)}%  by task ${Object.entries(cell.accuracyByTag).map(([tag, value]) => `${tag} ${value.toFixed(2)}`).join(', ')}`,
     );
   }
   const requested = cells.reduce((sum, cell) => sum + cell.meanImages * specs.length, 0);
@@ -271,42 +298,44 @@ function markdownTable(cells: readonly Cell[], options: Options): string {
   for (const method of options.methods) {
     const row = options.budgets.map((budget) => {
       const cell = cells.find((entry) => entry.method === method && entry.budget === budget);
-      return cell ? `${cell.accuracy.toFixed(3)} / ${cell.meanReward.toFixed(3)}` : '';
+      return cell ? `${cell.accuracy.toFixed(3)} / ${cell.promised.toFixed(3)} / ${cell.meanReward.toFixed(3)}` : '';
     });
     lines.push(`| ${METHOD_LABELS[method]} | ${row.join(' | ')} |`);
   }
-  lines.push('', 'cells: GenEval accuracy (mean of the task accuracies) / mean reward (geneval score of the returned image)');
+  lines.push('', 'cells: truth accuracy (mean of the task accuracies) / accuracy the reward promised (geneval = 1) / mean reward (geneval score of the returned image)');
   return lines.join('\n');
 }
 
-/** Two panels (accuracy, mean reward) over log2(budget), one polyline per method. */
+/** Three panels over log2(budget), one polyline per method: truth accuracy, promised accuracy, gap. */
 function svgPlot(cells: readonly Cell[], options: Options, subtitle: string): string {
-  const width = 960;
-  const height = 460;
-  const panel = { width: 400, height: 300, top: 70 };
-  const lefts = [70, 540];
+  const width = 1260;
+  const height = 470;
+  const panel = { width: 340, height: 300, top: 80 };
+  const lefts = [70, 490, 910];
   const budgets = options.budgets;
   const minX = Math.log2(Math.min(...budgets));
   const maxX = Math.log2(Math.max(...budgets));
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${width / 2}" y="24" text-anchor="middle" font-size="16">diffalign engine on the reference world: quality vs image budget</text>`,
+    `<text x="${width / 2}" y="24" text-anchor="middle" font-size="16">diffalign engine on the reference world: truth vs proxy reward over the image budget</text>`,
     `<text x="${width / 2}" y="44" text-anchor="middle" fill="#555">${escapeXml(subtitle)}</text>`,
   ];
-  const metrics: { key: 'accuracy' | 'meanReward'; label: string }[] = [
-    { key: 'accuracy', label: 'GenEval accuracy' },
-    { key: 'meanReward', label: 'mean reward (geneval score)' },
+  const accuracyRange = [...cells.map((cell) => cell.accuracy), ...cells.map((cell) => cell.promised)];
+  const shared = { min: Math.max(0, Math.floor(Math.min(...accuracyRange) * 10) / 10), max: Math.min(1, Math.ceil(Math.max(...accuracyRange) * 10) / 10 || 1) };
+  const gaps = cells.map((cell) => cell.gap);
+  const metrics: { key: 'accuracy' | 'promised' | 'gap'; label: string; min: number; max: number }[] = [
+    { key: 'accuracy', label: 'GenEval accuracy by the truth', ...shared },
+    { key: 'promised', label: 'accuracy the reward promised (geneval = 1)', ...shared },
+    { key: 'gap', label: 'reward hacking: promised − truth', min: Math.min(0, Math.floor(Math.min(...gaps) * 20) / 20), max: Math.max(0.05, Math.ceil(Math.max(...gaps) * 20) / 20) },
   ];
   metrics.forEach((metric, panelIndex) => {
     const left = lefts[panelIndex]!;
-    const values = cells.map((cell) => cell[metric.key]);
-    const minY = Math.max(0, Math.floor(Math.min(...values) * 10) / 10);
-    const maxY = Math.min(1, Math.ceil(Math.max(...values) * 10) / 10 || 1);
+    const { min: minY, max: maxY } = metric;
     const x = (budget: number): number => left + ((Math.log2(budget) - minX) / Math.max(1e-9, maxX - minX)) * panel.width;
     const y = (value: number): number => panel.top + panel.height - ((value - minY) / Math.max(1e-9, maxY - minY)) * panel.height;
     parts.push(`<rect x="${left}" y="${panel.top}" width="${panel.width}" height="${panel.height}" fill="none" stroke="#999"/>`);
-    parts.push(`<text x="${left + panel.width / 2}" y="${panel.top - 8}" text-anchor="middle">${metric.label}</text>`);
+    parts.push(`<text x="${left + panel.width / 2}" y="${panel.top - 8}" text-anchor="middle">${escapeXml(metric.label)}</text>`);
     for (const budget of budgets) {
       parts.push(`<line x1="${x(budget)}" x2="${x(budget)}" y1="${panel.top}" y2="${panel.top + panel.height}" stroke="#eee"/>`);
       parts.push(`<text x="${x(budget)}" y="${panel.top + panel.height + 16}" text-anchor="middle">${budget}</text>`);
@@ -315,6 +344,7 @@ function svgPlot(cells: readonly Cell[], options: Options, subtitle: string): st
       const value = minY + ((maxY - minY) * tick) / 4;
       parts.push(`<text x="${left - 6}" y="${y(value) + 4}" text-anchor="end">${value.toFixed(2)}</text>`);
     }
+    if (minY < 0 && maxY > 0) parts.push(`<line x1="${left}" x2="${left + panel.width}" y1="${y(0)}" y2="${y(0)}" stroke="#bbb" stroke-dasharray="4 3"/>`);
     parts.push(`<text x="${left + panel.width / 2}" y="${panel.top + panel.height + 34}" text-anchor="middle">images per request (log scale)</text>`);
     for (const method of options.methods) {
       const points = budgets
@@ -329,7 +359,7 @@ function svgPlot(cells: readonly Cell[], options: Options, subtitle: string): st
     }
   });
   options.methods.forEach((method, index) => {
-    const lx = 120 + index * 200;
+    const lx = 300 + index * 200;
     parts.push(`<line x1="${lx}" x2="${lx + 24}" y1="${height - 16}" y2="${height - 16}" stroke="${COLORS[method]}" stroke-width="3"/>`);
     parts.push(`<text x="${lx + 30}" y="${height - 12}">${METHOD_LABELS[method]}</text>`);
   });

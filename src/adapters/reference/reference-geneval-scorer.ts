@@ -6,18 +6,18 @@ import { parsePrompt } from '../../reference-world/scene/prompt-parser.js';
 import type { GenevalSpec } from '../../reference-world/scene/geneval-spec.js';
 import { verifyScene } from '../../reference-world/reward-models/geneval-verifier.js';
 
-/** Longest image side the detector works at (larger images are shrunk first). */
-const DETECTION_SIDE = 512;
+/** Longest image side the detector works at (larger images are shrunk first, as detectors resize their input). */
+const DETECTION_SIDE = 192;
 const SPEC_CACHE_SIZE = 256;
 /** Why the verifier abstains on a prompt that names nothing it can check. */
 const ABSTAIN_NO_OBJECT = 'prompt names no GenEval object (none of the 80 COCO classes), so there is no constraint to verify';
 
 /**
  * GenEval-style verifier (`geneval`): parses the prompt into GenEval constraints, detects the objects of
- * the image from its pixels (class, colour, position, count) and scores the share of constraints that
- * hold (1 when all do); details list the constraints passed and failed, in words. A prompt that names
- * no GenEval object gets no score (null, `detail.abstained` says why; its image is not looked at)
- * rather than a vacuous 1.
+ * the image from its pixels alone (reward-models/object-detector.ts: silhouettes, colours, boxes; an
+ * imperfect detector, as GenEval's is) and scores the share of constraints that hold (1 when all do);
+ * details list the constraints passed and failed, in words. A prompt that names no GenEval object gets
+ * no score (null, `detail.abstained` says why; its image is not looked at) rather than a vacuous 1.
  */
 export class ReferenceGenevalScorer extends ReferenceImageScorer {
   readonly modelId = 'geneval';

@@ -7,7 +7,7 @@ import { bankDotProducts } from './prototype-bank.js';
 export interface DdimOptions {
   /** The prompt-conditional mixture p(x₀ | c). */
   readonly conditional: LatentMixture;
-  /** The unconditional mixture p(x₀), same bank; needed when guidance > 1. */
+  /** The unconditional mixture p(x₀) (its own bank, or the conditional one); needed when guidance > 1. */
   readonly unconditional?: LatentMixture;
   /** Classifier-free guidance scale g; ≤ 1 means no guidance (one evaluation per step). */
   readonly guidance: number;
@@ -57,7 +57,7 @@ export function sampleDdim(options: DdimOptions): DdimResult {
     lastResponsibilities = conditionalPosterior.responsibilities;
     let x0 = conditionalPosterior.x0;
     if (guided && unconditional !== undefined) {
-      const unconditionalPosterior = denoiseMixture(unconditional, x, alphaBar, dots);
+      const unconditionalPosterior = denoiseMixture(unconditional, x, alphaBar, unconditional.bank === conditional.bank ? dots : undefined);
       nfe += 1;
       // ε is affine in x̂₀ at fixed x_t, so guiding ε is guiding x̂₀: x̂₀ = x̂₀_u + g·(x̂₀_c − x̂₀_u).
       const x0Unconditional = unconditionalPosterior.x0;

@@ -61,14 +61,14 @@ export function readLatent(basis: DecoderBasis, x0: ArrayLike<number>): LatentRe
 /** A full-resolution render of one prototype and its weight in the composite. */
 export interface WeightedRender {
   readonly weight: number;
-  /** CHW float RGB in [−1, 1], 3 × height × width. */
-  readonly rgb: Float32Array;
+  /** Interleaved 8-bit RGB, height × width × 3 (as the renderer rasterises it). */
+  readonly rgb: Uint8Array;
 }
 
 /** Options of `compositeImage`. */
 export interface CompositeOptions {
   readonly renders: readonly WeightedRender[];
-  /** The latent residual (3 × latentSize × latentSize, CHW), upsampled bilinearly as texture. */
+  /** The latent residual (3 × latentSize × latentSize, CHW, pixel units in [−1, 1] scale), upsampled bilinearly as texture. */
   readonly residual: Float64Array;
   readonly latentSize: number;
   readonly width: number;
@@ -78,34 +78,44 @@ export interface CompositeOptions {
 }
 
 /**
- * The decoder's pixels: Σ_j w_j·render_j + gain·upsample(residual), clamped to [−1, 1] and quantised to
- * interleaved 8-bit RGB (round half to even). Weights are renormalised over the renders given.
+ * The decoder's pixels: Σ_j w_j·render_j + gain·upsample(residual) (the residual in [−1, 1] units, i.e.
+ * 127.5 per unit), clamped and rounded to interleaved 8-bit RGB. Weights are renormalised over the
+ * renders given.
  */
 export function compositeImage(options: CompositeOptions): Uint8Array {
   const { renders, residual, latentSize, width, height, residualGain } = options;
-  const plane = width * height;
   const totalWeight = renders.reduce((sum, render) => sum + render.weight, 0) || 1;
   const weights = renders.map((render) => render.weight / totalWeight);
   const columns = bilinearAxis(latentSize, width);
   const rows = bilinearAxis(latentSize, height);
   const latentPlane = latentSize * latentSize;
-  const pixels = new Uint8ClampedArray(plane * 3);
-  const rowBuffer = new Float64Array(latentSize);
-  for (let channel = 0; channel < 3; channel += 1) {
-    const channelOffset = channel * latentPlane;
-    const renderOffset = channel * plane;
-    for (let y = 0; y < height; y += 1) {
-      const top = channelOffset + rows.low[y] * latentSize;
-      const bottom = channelOffset + rows.high[y] * latentSize;
-      const fy = rows.fraction[y];
-      for (let x = 0; x < latentSize; x += 1) rowBuffer[x] = residualGain * (residual[top + x] * (1 - fy) + residual[bottom + x] * fy);
-      const rowStart = y * width;
-      for (let x = 0; x < width; x += 1) {
-        const fx = columns.fraction[x];
-        let value = rowBuffer[columns.low[x]] * (1 - fx) + rowBuffer[columns.high[x]] * fx;
-        const index = rowStart + x;
-        for (let render = 0; render < renders.length; render += 1) value += weights[render] * renders[render].rgb[renderOffset + index];
-        pixels[index * 3 + channel] = (value + 1) * 127.5;
+  const pixels = new Uint8ClampedArray(width * height * 3);
+  // the residual of one output row, upsampled along x, per channel (interleaved like the pixels)
+  const rowResidual = new Float64Array(width * 3);
+  const latentRow = new Float64Array(latentSize * 3);
+  const gain = residualGain * 127.5;
+  for (let y = 0; y < height; y += 1) {
+    const fy = rows.fraction[y] as number;
+    for (let channel = 0; channel < 3; channel += 1) {
+      const top = channel * latentPlane + (rows.low[y] as number) * latentSize;
+      const bottom = channel * latentPlane + (rows.high[y] as number) * latentSize;
+      for (let x = 0; x < latentSize; x += 1) latentRow[x * 3 + channel] = gain * ((residual[top + x] as number) * (1 - fy) + (residual[bottom + x] as number) * fy);
+    }
+    for (let x = 0; x < width; x += 1) {
+      const fx = columns.fraction[x] as number;
+      const low = (columns.low[x] as number) * 3;
+      const high = (columns.high[x] as number) * 3;
+      for (let channel = 0; channel < 3; channel += 1) rowResidual[x * 3 + channel] = (latentRow[low + channel] as number) * (1 - fx) + (latentRow[high + channel] as number) * fx;
+    }
+    const start = y * width * 3;
+    if (renders.length === 1) {
+      const rgb = (renders[0] as WeightedRender).rgb;
+      for (let index = 0; index < width * 3; index += 1) pixels[start + index] = (rgb[start + index] as number) + (rowResidual[index] as number);
+    } else {
+      for (let index = 0; index < width * 3; index += 1) {
+        let value = rowResidual[index] as number;
+        for (let render = 0; render < renders.length; render += 1) value += (weights[render] as number) * ((renders[render] as WeightedRender).rgb[start + index] as number);
+        pixels[start + index] = value;
       }
     }
   }

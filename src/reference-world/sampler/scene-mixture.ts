@@ -1,29 +1,24 @@
-import { DEFAULT_FAILURE_RATES, sceneModes, type FailureRates, type SceneMode } from '../scene/scene-failures.js';
-import type { GenevalSpec } from '../scene/geneval-spec.js';
-import { parsePrompt, type ParsedPrompt } from '../scene/prompt-parser.js';
-import { NEUTRAL_STYLE, styleFromModifiers, type RenderStyle } from '../scene/render-style.js';
-import { layoutScene, type SceneLayout } from '../scene/scene-layout.js';
-import { renderSceneRgb } from '../scene/scene-renderer.js';
+import { FITTED_BASE_HAZARDS, sceneModes, type BaseHazards, type SceneMode } from '../difficulty/failure-model.js';
+import { sceneLogPrior } from '../difficulty/scene-prior.js';
 import type { LatentMixture } from './analytic-denoiser.js';
 import { createDecoderBasis, type DecoderBasis } from './latent-decoder.js';
-import { mix32 } from './normal-rng.js';
+import { readPrompt, type PromptReading } from './prompt-reading.js';
 import { createPrototypeBank, type PrototypeBank } from './prototype-bank.js';
+import { renderPrototype, type ScenePrototype } from './scene-prototype.js';
+import { UNCONDITIONAL_SCENES, unconditionalPrototypes } from './unconditional-scenes.js';
 
-/** One latent prototype: a concrete layout of one scene mode, rendered small. */
-export interface ScenePrototype {
-  /** Index into `SceneMixture.modes`, or −1 for a generic (unconditional-only) scene. */
-  readonly modeIndex: number;
-  readonly layout: SceneLayout;
-  readonly style: RenderStyle;
-  /** CHW float RGB in [−1, 1] at latentSize × latentSize. */
-  readonly latent: Float32Array;
-}
-
-/** A prompt's conditional and unconditional latent mixtures over one shared bank of scene prototypes. */
+/**
+ * A prompt's conditional latent mixture (its scene modes and a little off-prompt mass) and the
+ * unconditional one, over one bank: the prompt's scene prototypes and the common scenes. The
+ * unconditional weight of every prototype is the scene prior of its scene (difficulty/scene-prior.ts),
+ * a function of the scene alone, so the unconditional density is the same whatever prompt is sampled;
+ * the bank only holds the scenes this prompt's sampler can reach.
+ */
 export interface SceneMixture {
   readonly prompt: string;
-  readonly parsed: ParsedPrompt;
+  readonly reading: PromptReading;
   readonly modes: readonly SceneMode[];
+  /** The conditional bank's prototypes: the prompt's mode variants, then the unconditional scenes. */
   readonly prototypes: readonly ScenePrototype[];
   readonly bank: PrototypeBank;
   readonly conditional: LatentMixture;
@@ -43,21 +38,16 @@ export interface SceneMixtureOptions {
    * hence how many steps it takes before the sampler commits to one (fewer steps: softer blends).
    */
   readonly latentScale: number;
-  readonly rates: FailureRates;
+  /** Base hazards of the failure model (the fitted ones by default). */
+  readonly hazards: BaseHazards;
   /** Layout variants of the intended scene and of each failure mode. */
   readonly intendedVariants: number;
   readonly failureVariants: number;
   /**
-   * Exponent β < 1 that flattens the conditional weights into the unconditional ones (π_u ∝ π_c^β). Guidance g
-   * then tilts mode choice roughly like π_c^(g − β(g − 1)): the likelier scenes get likelier, modestly.
-   */
-  readonly unconditionalFlatness: number;
-  /** Share of the unconditional mixture on generic, prompt-independent scenes. */
-  readonly genericWeight: number;
-  /**
-   * Share of the conditional mixture on the same generic scenes: without guidance a model often ignores the
-   * prompt altogether (Ho & Salimans 2022, "Classifier-free diffusion guidance": unguided samples are diverse
-   * but unfaithful); guidance, which divides by the unconditional density, pushes these samples away.
+   * Share of the conditional mixture on the unconditional (off-prompt) scenes: without guidance a model
+   * often ignores the prompt altogether (Ho & Salimans 2022, "Classifier-free diffusion guidance":
+   * unguided samples are diverse but unfaithful); guidance, which divides by the unconditional density,
+   * pushes these samples away.
    */
   readonly offPromptWeight: number;
 }
@@ -67,67 +57,21 @@ export const DEFAULT_SCENE_MIXTURE_OPTIONS: SceneMixtureOptions = {
   latentSize: 32,
   variance: 0.08 ** 2,
   latentScale: 0.3,
-  rates: DEFAULT_FAILURE_RATES,
+  hazards: FITTED_BASE_HAZARDS,
   intendedVariants: 3,
-  failureVariants: 3,
-  unconditionalFlatness: 0.8,
-  genericWeight: 0.3,
+  failureVariants: 2,
   offPromptWeight: 0.12,
 };
 
 /**
- * What the model draws with no prompt at all: a few scenes of the commonest photo subjects (an
- * unconditional model's mass sits on typical training images, not on the prompt's scene).
- */
-const GENERIC_SCENES: readonly GenevalSpec[] = [
-  { include: [{ class: 'person', count: 1 }] },
-  { include: [{ class: 'car', count: 1 }] },
-  { include: [{ class: 'dog', count: 1 }] },
-  { include: [{ class: 'cat', count: 1 }] },
-  { include: [{ class: 'chair', count: 1 }, { class: 'dining table', count: 1 }] },
-  { include: [{ class: 'bird', count: 2 }] },
-];
-
-/** A deterministic 32-bit layout seed for (scene, variant): FNV-1a of the spec's JSON, mixed with the variant. */
-export function layoutSeedFor(spec: GenevalSpec, variant: number): number {
-  const text = JSON.stringify(spec.include);
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return mix32((hash ^ Math.imul(variant + 1, 0x9e3779b9)) >>> 0);
-}
-
-/** Renders one layout at latent size as a prototype. */
-async function renderPrototype(modeIndex: number, spec: GenevalSpec, style: RenderStyle, variant: number, latentSize: number): Promise<ScenePrototype> {
-  const layout = layoutScene(spec, layoutSeedFor(spec, variant));
-  const latent = await renderSceneRgb(layout, style, latentSize, latentSize);
-  return { modeIndex, layout, style, latent };
-}
-
-let genericPrototypes: Promise<ScenePrototype[]> | undefined;
-let genericLatentSize = 0;
-
-/** The generic scenes' prototypes, rendered once per process. */
-function genericScenePrototypes(latentSize: number): Promise<ScenePrototype[]> {
-  if (genericPrototypes === undefined || genericLatentSize !== latentSize) {
-    genericLatentSize = latentSize;
-    genericPrototypes = Promise.all(GENERIC_SCENES.map((spec, index) => renderPrototype(-1, spec, NEUTRAL_STYLE, index, latentSize)));
-  }
-  return genericPrototypes;
-}
-
-/**
- * Builds a prompt's mixtures: parse → failure modes (scene-failures.ts) → several layouts per mode →
- * prototypes rendered at latent size. The conditional mixture weights each mode's layouts equally within
- * the mode's probability and keeps a little mass on generic, off-prompt scenes; the unconditional one
- * flattens the prompt's weights (π^β) and puts more mass on the generic scenes.
+ * Builds a prompt's mixtures: read (CLIP window, parse) → failure modes (failure-model.ts) → several
+ * layouts per mode → prototypes rendered at latent size. The conditional mixture weights each mode's
+ * layouts equally within the mode's probability and keeps a little mass on the common scenes
+ * (unconditional-scenes.ts); the unconditional one weighs every prototype by its scene's prior.
  */
 export async function buildSceneMixture(prompt: string, options: SceneMixtureOptions = DEFAULT_SCENE_MIXTURE_OPTIONS): Promise<SceneMixture> {
-  const parsed = parsePrompt(prompt);
-  const style = styleFromModifiers(parsed.modifiers);
-  const modes = sceneModes(prompt, parsed, style, options.rates);
+  const reading = readPrompt(prompt);
+  const modes = sceneModes({ text: reading.text, parsed: reading.parsed, style: reading.style }, options.hazards);
   const jobs: Promise<ScenePrototype>[] = [];
   const conditionalWeights: number[] = [];
   modes.forEach((mode, modeIndex) => {
@@ -137,30 +81,27 @@ export async function buildSceneMixture(prompt: string, options: SceneMixtureOpt
       conditionalWeights.push(mode.weight / variants);
     }
   });
-  const [sceneProtos, generic] = await Promise.all([Promise.all(jobs), genericScenePrototypes(options.latentSize)]);
+  const [sceneProtos, generic] = await Promise.all([Promise.all(jobs), unconditionalPrototypes(options.latentSize)]);
   const prototypes = [...sceneProtos, ...generic];
-  const bank = createPrototypeBank(prototypes.map((prototype) => (options.latentScale === 1 ? prototype.latent : prototype.latent.map((value) => value * options.latentScale))));
-  const conditionalLog = new Float64Array(prototypes.length).fill(-Infinity);
+  const scaled = (prototype: ScenePrototype): Float32Array => (options.latentScale === 1 ? prototype.latent : prototype.latent.map((value) => value * options.latentScale));
+  const bank = createPrototypeBank(prototypes.map(scaled));
+  const conditionalLog = new Float64Array(prototypes.length);
   const unconditionalLog = new Float64Array(prototypes.length);
-  const flattened = conditionalWeights.map((weight) => Math.pow(weight, options.unconditionalFlatness));
-  const flattenedSum = flattened.reduce((sum, weight) => sum + weight, 0);
-  prototypes.forEach((_, index) => {
-    if (index < sceneProtos.length) {
-      conditionalLog[index] = Math.log((1 - options.offPromptWeight) * conditionalWeights[index]);
-      unconditionalLog[index] = Math.log(((1 - options.genericWeight) * flattened[index]) / flattenedSum);
-    } else {
-      conditionalLog[index] = Math.log(options.offPromptWeight / generic.length);
-      unconditionalLog[index] = Math.log(options.genericWeight / generic.length);
-    }
+  prototypes.forEach((prototype, index) => {
+    const spec = index < sceneProtos.length ? modes[prototype.modeIndex]?.spec : UNCONDITIONAL_SCENES[index - sceneProtos.length];
+    const variants = index < sceneProtos.length ? (modes[prototype.modeIndex]?.kind === 'intended' ? options.intendedVariants : options.failureVariants) : 1;
+    conditionalLog[index] = index < sceneProtos.length ? Math.log((1 - options.offPromptWeight) * (conditionalWeights[index] ?? 0)) : Math.log(options.offPromptWeight / generic.length);
+    unconditionalLog[index] = (spec === undefined ? -Infinity : sceneLogPrior(spec)) - Math.log(variants);
   });
+  const variance = options.variance * options.latentScale ** 2;
   return {
     prompt,
-    parsed,
+    reading,
     modes,
     prototypes,
     bank,
-    conditional: { bank, logWeights: conditionalLog, variance: options.variance * options.latentScale ** 2 },
-    unconditional: { bank, logWeights: unconditionalLog, variance: options.variance * options.latentScale ** 2 },
+    conditional: { bank, logWeights: conditionalLog, variance },
+    unconditional: { bank, logWeights: unconditionalLog, variance },
     basis: createDecoderBasis(bank),
   };
 }

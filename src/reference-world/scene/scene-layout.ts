@@ -1,13 +1,16 @@
 import { glyphFor } from './class-glyphs.js';
 import { naturalColorOf } from './class-natural-colors.js';
+import { posedExtent, UPRIGHT_POSE } from './glyph-mask.js';
 import type { GenevalColor, GenevalRelation, GenevalSpec } from './geneval-spec.js';
 import { clearlyRelated } from './relative-position.js';
 import type { CenteredBox } from './relative-position.js';
 import { SeededRandom } from './seeded-random.js';
 
 /**
- * One object placed in a scene, in fractions of the image: centre (cx of the width, cy of the height)
- * and size (the side of the square the class glyph fits in, as a fraction of min(width, height)).
+ * One object placed in a scene, in fractions of the image: centre (cx of the width, cy of the height),
+ * size (the side of the square the upright class glyph fits in, as a fraction of min(width, height))
+ * and, optionally, its pose: turned by `rotation` degrees (clockwise) about its centre and stretched
+ * along its own axes (upright and unstretched when absent).
  */
 export interface PlacedObject {
   class: string;
@@ -15,12 +18,20 @@ export interface PlacedObject {
   cx: number;
   cy: number;
   size: number;
+  rotation?: number;
+  stretchX?: number;
+  stretchY?: number;
 }
 
-/** A concrete scene: placed objects (drawn in order) and the background's hue in degrees. */
+/**
+ * A concrete scene: placed objects (drawn in order), the background's hue in degrees and, optionally,
+ * the seed of its background clutter (derived from the layout itself when absent; a posed layout keeps
+ * the seed of the layout it was posed from, so its clutter stays put).
+ */
 export interface SceneLayout {
   objects: PlacedObject[];
   backgroundHue: number;
+  clutterSeed?: number;
 }
 
 /** Margin kept free at the image border, as a fraction of the image. */
@@ -28,10 +39,11 @@ const BORDER_MARGIN = 0.04;
 /** Smallest free gap between two objects' boxes. */
 const OBJECT_GAP = 0.035;
 
-/** The glyph box of a placed object (fractions of a square image). */
+/** The axis-aligned box of a placed object's posed glyph (fractions of a square image). */
 export function placedBox(object: PlacedObject): CenteredBox {
   const glyph = glyphFor(object.class);
-  return { cx: object.cx, cy: object.cy, width: object.size * glyph.width, height: object.size * glyph.height };
+  const extent = posedExtent(glyph, { rotation: object.rotation ?? UPRIGHT_POSE.rotation, stretchX: object.stretchX ?? 1, stretchY: object.stretchY ?? 1 });
+  return { cx: object.cx, cy: object.cy, width: object.size * extent.width, height: object.size * extent.height };
 }
 
 /** Whether two boxes keep at least `gap` between them. */

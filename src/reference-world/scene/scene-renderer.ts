@@ -1,6 +1,5 @@
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
-import { BADGE_GEOMETRY, badgeCodeOf } from './class-badges.js';
 import { glyphFor } from './class-glyphs.js';
 import { PALETTE_RGB, hslToRgb, mixRgb, styleRgb, toHex } from './color-palette.js';
 import type { Rgb } from './color-palette.js';
@@ -8,6 +7,7 @@ import type { GlyphShape } from './glyph-geometry.js';
 import { clampStyle } from './render-style.js';
 import type { RenderStyle } from './render-style.js';
 import type { PlacedObject, SceneLayout } from './scene-layout.js';
+import { NEUTRAL_LIGHTING, type SceneLighting } from './scene-lighting.js';
 import { SeededRandom, hashString } from './seeded-random.js';
 
 /** Smallest and largest image side the renderer accepts. */
@@ -50,7 +50,7 @@ function shapeSvg(shape: GlyphShape, x0: number, y0: number, scale: number, pain
   }
 }
 
-/** The pixel box of a placed object's glyph. */
+/** The pixel box of a placed object's upright, unstretched glyph (its pose turns it about the box centre). */
 export function objectPixelBox(object: PlacedObject, width: number, height: number): { x0: number; y0: number; w: number; h: number; scale: number } {
   const glyph = glyphFor(object.class);
   const scale = object.size * Math.min(width, height);
@@ -74,13 +74,19 @@ interface ScenePaint {
   readonly grain: number;
   /** Pitch of the hatch pattern in pixels. */
   readonly hatchPitch: number;
+  /** The light gradient's direction (unit vector, image axes, from the lit side to the dark side) and how strongly objects are shaded along it (0: flat). */
+  readonly shade: { readonly x: number; readonly y: number; readonly strength: number };
 }
+
+/** Shading of objects: a floor (objects always have some volume) plus a share of the light gradient's strength. */
+const SHADE = { base: 0.08, perLight: 0.6 } as const;
 
 /**
  * One object: its glyph's primitives painted in order (body in the object's colour with an outline
- * growing with detail, holes in the background's paint so later body shapes can refill them), an
- * opaque hatch texture at high detail, then the badge on a body-coloured plate. No masks: librsvg
- * allocates a canvas-sized surface per mask, which made many-object scenes slow.
+ * growing with detail, holes in the background's paint so later body shapes can refill them) and an
+ * opaque hatch texture at high detail, turned and stretched by the object's pose. Nothing but its
+ * silhouette, colour and texture says what it is. No masks: librsvg allocates a canvas-sized surface
+ * per mask, which made many-object scenes slow.
  */
 function objectSvg(object: PlacedObject, index: number, width: number, height: number, paint: ScenePaint): { defs: string; body: string } {
   const { style } = paint;
@@ -92,9 +98,22 @@ function objectSvg(object: PlacedObject, index: number, width: number, height: n
   const outline = toHex(styleRgb(outlineRgb, style.saturation, style.contrast));
   const outlineWidth = style.detail > 0.05 ? style.detail * 0.012 * scale : 0;
   const hatched = style.detail > 0.45;
-  const defs = hatched
+  let defs = hatched
     ? `<pattern id="h${index}" width="${paint.hatchPitch * HATCH_TILE}" height="${paint.hatchPitch * HATCH_TILE}" patternUnits="userSpaceOnUse">${hatchLines(paint.hatchPitch, toHex(styleRgb(mixRgb(base, outlineRgb, (style.detail - 0.45) * 0.5), style.saturation, style.contrast)))}</pattern>`
     : '';
+  // volume: lit on the side the light comes from, in shadow on the other (in the glyph's own frame, so
+  // the direction is turned back by the object's rotation)
+  const shaded = paint.shade.strength > 0;
+  if (shaded) {
+    const turn = ((object.rotation ?? 0) * Math.PI) / 180;
+    const lx = paint.shade.x * Math.cos(turn) + paint.shade.y * Math.sin(turn);
+    const ly = -paint.shade.x * Math.sin(turn) + paint.shade.y * Math.cos(turn);
+    const reach = Math.max(w, h) / 2;
+    const centreX = x0 + w / 2;
+    const centreY = y0 + h / 2;
+    const opacity = fmt(paint.shade.strength);
+    defs += `<linearGradient id="s${index}" gradientUnits="userSpaceOnUse" x1="${fmt(centreX - lx * reach)}" y1="${fmt(centreY - ly * reach)}" x2="${fmt(centreX + lx * reach)}" y2="${fmt(centreY + ly * reach)}"><stop offset="0" stop-color="#fff" stop-opacity="${opacity}"/><stop offset="0.45" stop-color="#fff" stop-opacity="0"/><stop offset="0.55" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="${opacity}"/></linearGradient>`;
+  }
 
   const parts: string[] = [];
   for (const shape of glyph.shapes) {
@@ -112,37 +131,25 @@ function objectSvg(object: PlacedObject, index: number, width: number, height: n
       if (outlineWidth > 0) parts.push(shapeSvg(shape, x0, y0, scale, `stroke="${outline}" stroke-width="${fmt(full + outlineWidth)}" stroke-linecap="round" fill="none"`));
       parts.push(shapeSvg(shape, x0, y0, scale, `stroke="${fill}" stroke-width="${fmt(Math.max(0, full - outlineWidth))}" stroke-linecap="round" fill="none"`));
       if (hatched) parts.push(shapeSvg(shape, x0, y0, scale, `stroke="url(#h${index})" stroke-width="${fmt(Math.max(0, full - outlineWidth))}" stroke-linecap="round" fill="none"`));
+      if (shaded) parts.push(shapeSvg(shape, x0, y0, scale, `stroke="url(#s${index})" stroke-width="${fmt(Math.max(0, full - outlineWidth))}" stroke-linecap="round" fill="none"`));
       continue;
     }
     const stroke = outlineWidth > 0 ? ` stroke="${outline}" stroke-width="${fmt(outlineWidth)}"` : '';
     parts.push(shapeSvg(shape, x0, y0, scale, `fill="${fill}"${stroke}`));
     if (hatched) parts.push(shapeSvg(shape, x0, y0, scale, `fill="url(#h${index})"`));
+    if (shaded) parts.push(shapeSvg(shape, x0, y0, scale, `fill="url(#s${index})"`));
   }
-  let body = parts.join('');
-
-  const code = badgeCodeOf(object.class);
-  if (code !== undefined) {
-    const side = BADGE_GEOMETRY.sizeFactor * Math.min(w, h);
-    const bx = x0 + w / 2 - side / 2;
-    const by = y0 + h / 2 - side / 2;
-    const frame = BADGE_GEOMETRY.frame * side;
-    const light = toHex(styleRgb([246, 246, 244], 1, style.contrast));
-    const dark = toHex(styleRgb([26, 26, 28], 1, style.contrast));
-    const cells: string[] = [];
-    for (let bit = 0; bit < 9; bit += 1) {
-      if (((code >> bit) & 1) === 0) continue;
-      const cx = bx + (BADGE_GEOMETRY.gridOffset + (bit % 3) * BADGE_GEOMETRY.cell) * side;
-      const cy = by + (BADGE_GEOMETRY.gridOffset + Math.floor(bit / 3) * BADGE_GEOMETRY.cell) * side;
-      const cell = BADGE_GEOMETRY.cell * side;
-      cells.push(`<rect x="${fmt(cx)}" y="${fmt(cy)}" width="${fmt(cell)}" height="${fmt(cell)}" fill="${dark}"/>`);
-    }
-    // a plate of body colour around the badge keeps the glyph in one piece where the badge is wider than the body
-    const plate = side * BADGE_GEOMETRY.plate;
-    body += `<rect x="${fmt(x0 + w / 2 - plate / 2)}" y="${fmt(y0 + h / 2 - plate / 2)}" width="${fmt(plate)}" height="${fmt(plate)}" rx="${fmt(BADGE_GEOMETRY.cornerRadius * plate)}" fill="${fill}"/>`;
-    body += `<rect x="${fmt(bx + frame / 2)}" y="${fmt(by + frame / 2)}" width="${fmt(side - frame)}" height="${fmt(side - frame)}" rx="${fmt(BADGE_GEOMETRY.cornerRadius * side)}" fill="${light}" stroke="${dark}" stroke-width="${fmt(frame)}"/>${cells.join('')}`;
-  }
-  return { defs, body };
+  const rotation = object.rotation ?? 0;
+  const stretchX = object.stretchX ?? 1;
+  const stretchY = object.stretchY ?? 1;
+  const body = parts.join('');
+  if (rotation === 0 && stretchX === 1 && stretchY === 1) return { defs, body };
+  // the pose turns and stretches the glyph about its box centre
+  const cx = fmt(x0 + w / 2);
+  const cy = fmt(y0 + h / 2);
+  return { defs, body: `<g transform="translate(${cx} ${cy}) rotate(${fmt(rotation)}) scale(${stretchX.toFixed(4)} ${stretchY.toFixed(4)}) translate(-${cx} -${cy})">${body}</g>` };
 }
+
 
 function clutterSvg(layout: SceneLayout, style: RenderStyle, width: number, height: number, random: SeededRandom): string {
   const count = Math.round(style.clutter * 40);
@@ -188,10 +195,22 @@ function hatchLines(pitch: number, color: string): string {
 
 /**
  * The scene as an SVG document (no text, no external references): background, clutter, each object
- * as its class glyph in its colour with its class badge, then lighting and haze overlays.
+ * as its posed class glyph in its colour, then light gradient, colour temperature, exposure and haze overlays.
  */
-export function renderSceneSvg(layout: SceneLayout, style: RenderStyle, width: number, height: number): string {
-  return buildSceneSvg(layout, style, width, height, true);
+export function renderSceneSvg(layout: SceneLayout, style: RenderStyle, width: number, height: number, lighting: SceneLighting = NEUTRAL_LIGHTING): string {
+  return buildSceneSvg(layout, style, width, height, true, lighting);
+}
+
+/**
+ * The light gradient of a scene as a vector (image fractions): the style's diagonal (top-left light)
+ * plus the lighting's own vector. Its length sets the gradient's strength, so where the sum nears zero
+ * the gradient fades out instead of flipping direction (smooth in the lighting).
+ */
+function lightVector(style: RenderStyle, lighting: SceneLighting): { x: number; y: number; strength: number } {
+  const x = style.lighting * Math.SQRT1_2 + lighting.gradientX;
+  const y = style.lighting * Math.SQRT1_2 + lighting.gradientY;
+  const length = Math.hypot(x, y);
+  return { x: length === 0 ? Math.SQRT1_2 : x / length, y: length === 0 ? Math.SQRT1_2 : y / length, strength: Math.min(0.45, 0.25 * length) };
 }
 
 /** Gaussian blur (pixels) a style asks for at a given image size: only below detail 0.25. */
@@ -200,27 +219,33 @@ export function blurSigma(style: RenderStyle, width: number, height: number): nu
   return detail < 0.25 ? (0.25 - detail) * 4 * (Math.min(width, height) / 512) : 0;
 }
 
-function buildSceneSvg(layout: SceneLayout, style: RenderStyle, width: number, height: number, blurInSvg: boolean): string {
+function buildSceneSvg(layout: SceneLayout, style: RenderStyle, width: number, height: number, blurInSvg: boolean, lighting: SceneLighting): string {
   checkSize(width, height);
   const s = clampStyle(style);
   const side = Math.min(width, height);
-  const random = new SeededRandom(hashString(`${JSON.stringify(layout)}|${width}x${height}`));
+  const random = new SeededRandom(layout.clutterSeed ?? hashString(`${JSON.stringify(layout)}|${width}x${height}`));
   const background = toHex(styleRgb(hslToRgb(layout.backgroundHue, BACKGROUND_SATURATION, BACKGROUND_LIGHTNESS), s.saturation, s.contrast));
   const grainColor = toHex(styleRgb(hslToRgb(layout.backgroundHue, BACKGROUND_SATURATION, BACKGROUND_LIGHTNESS - 0.07), s.saturation, s.contrast));
   // whole-pixel pattern tiles: librsvg renders fractional tiles many times slower
   const grain = Math.max(2, Math.round(side * 0.018));
   const hatch = Math.max(2, Math.round(side * 0.012));
-  const light = 0.25 * s.lighting;
+  const lightRay = lightVector(s, lighting);
+  const light = lightRay.strength;
+  // the gradient runs across the image along the light's direction, lit side first
+  const reach = (Math.abs(lightRay.x) * width + Math.abs(lightRay.y) * height) / 2;
+  const gradientEnds = [width / 2 - lightRay.x * reach, height / 2 - lightRay.y * reach, width / 2 + lightRay.x * reach, height / 2 + lightRay.y * reach].map(fmt);
+  const temperature = Math.max(-1, Math.min(1, lighting.temperature));
+  const exposure = Math.max(-1, Math.min(1, lighting.exposure));
 
   const defs: string[] = [
     `<pattern id="grain" width="${fmt(grain * GRAIN_TILE)}" height="${fmt(grain * GRAIN_TILE)}" patternUnits="userSpaceOnUse">${grainDots(grain, grainColor)}</pattern>`,
-    `<linearGradient id="light" x1="0" y1="0" x2="${width}" y2="${height}" gradientUnits="userSpaceOnUse"><stop offset="0" stop-color="#fff" stop-opacity="${fmt(light)}"/><stop offset="0.5" stop-color="#fff" stop-opacity="0"/><stop offset="0.5" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="${fmt(light)}"/></linearGradient>`,
+    `<linearGradient id="light" x1="${gradientEnds[0]}" y1="${gradientEnds[1]}" x2="${gradientEnds[2]}" y2="${gradientEnds[3]}" gradientUnits="userSpaceOnUse"><stop offset="0" stop-color="#fff" stop-opacity="${fmt(light)}"/><stop offset="0.5" stop-color="#fff" stop-opacity="0"/><stop offset="0.5" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="${fmt(light)}"/></linearGradient>`,
   ];
   const blur = blurInSvg ? blurSigma(s, width, height) : 0;
   if (blur > 0) defs.push(`<filter id="blur" x="0" y="0" width="1" height="1"><feGaussianBlur stdDeviation="${fmt(blur)}"/></filter>`);
 
   const grainOpacity = s.detail > 0.05 ? s.detail * 0.8 : 0;
-  const paint: ScenePaint = { style: s, background, grain: grainOpacity, hatchPitch: hatch };
+  const paint: ScenePaint = { style: s, background, grain: grainOpacity, hatchPitch: hatch, shade: { x: lightRay.x, y: lightRay.y, strength: SHADE.base + SHADE.perLight * light } };
   const objects = layout.objects.map((object, index) => objectSvg(object, index, width, height, paint));
   for (const object of objects) defs.push(object.defs);
   const content = [
@@ -229,6 +254,8 @@ function buildSceneSvg(layout: SceneLayout, style: RenderStyle, width: number, h
     clutterSvg(layout, s, width, height, random),
     ...objects.map((object) => object.body),
     light > 0 ? `<rect width="${width}" height="${height}" fill="url(#light)"/>` : '',
+    temperature !== 0 ? `<rect width="${width}" height="${height}" fill="${temperature > 0 ? '#ff9330' : '#3a86ff'}" opacity="${(0.16 * Math.abs(temperature)).toFixed(4)}"/>` : '',
+    exposure !== 0 ? `<rect width="${width}" height="${height}" fill="${exposure > 0 ? '#fff' : '#000'}" opacity="${(0.3 * Math.abs(exposure)).toFixed(4)}"/>` : '',
     s.washout > 0 ? `<rect width="${width}" height="${height}" fill="${toHex(HAZE)}" opacity="${fmt(0.55 * s.washout)}"/>` : '',
   ].join('');
   const scene = blur > 0 ? `<rect width="${width}" height="${height}" fill="${background}"/><g filter="url(#blur)">${content}</g>` : content;
@@ -236,27 +263,27 @@ function buildSceneSvg(layout: SceneLayout, style: RenderStyle, width: number, h
 }
 
 /** A sharp pipeline of the rasterised scene; blur is applied by libvips (librsvg's SVG blur is slow), same sigma. */
-function rasterize(layout: SceneLayout, style: RenderStyle, width: number, height: number): Sharp {
-  const image = sharp(Buffer.from(buildSceneSvg(layout, style, width, height, false))).removeAlpha();
+function rasterize(layout: SceneLayout, style: RenderStyle, width: number, height: number, lighting: SceneLighting): Sharp {
+  const image = sharp(Buffer.from(buildSceneSvg(layout, style, width, height, false, lighting))).removeAlpha();
   const sigma = blurSigma(style, width, height);
   return sigma >= 0.3 ? image.blur(sigma) : image;
 }
 
 /** The scene rasterised to interleaved 8-bit RGB (height x width x 3). */
-export async function renderSceneRaw(layout: SceneLayout, style: RenderStyle, width: number, height: number): Promise<Uint8Array> {
-  const { data } = await rasterize(layout, style, width, height).raw().toBuffer({ resolveWithObject: true });
+export async function renderSceneRaw(layout: SceneLayout, style: RenderStyle, width: number, height: number, lighting: SceneLighting = NEUTRAL_LIGHTING): Promise<Uint8Array> {
+  const { data } = await rasterize(layout, style, width, height, lighting).raw().toBuffer({ resolveWithObject: true });
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** The scene as PNG bytes (RGB, deterministic for the same inputs). */
-export async function renderScenePng(layout: SceneLayout, style: RenderStyle, width: number, height: number): Promise<Uint8Array> {
-  const png = await rasterize(layout, style, width, height).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
+export async function renderScenePng(layout: SceneLayout, style: RenderStyle, width: number, height: number, lighting: SceneLighting = NEUTRAL_LIGHTING): Promise<Uint8Array> {
+  const png = await rasterize(layout, style, width, height, lighting).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
 
 /** The scene as a CHW float tensor in [-1, 1] (e.g. 3x32x32 latent prototypes for the sampler). */
-export async function renderSceneRgb(layout: SceneLayout, style: RenderStyle, width: number, height: number): Promise<Float32Array> {
-  const raw = await renderSceneRaw(layout, style, width, height);
+export async function renderSceneRgb(layout: SceneLayout, style: RenderStyle, width: number, height: number, lighting: SceneLighting = NEUTRAL_LIGHTING): Promise<Float32Array> {
+  const raw = await renderSceneRaw(layout, style, width, height, lighting);
   const plane = width * height;
   const out = new Float32Array(3 * plane);
   for (let p = 0; p < plane; p += 1) {

@@ -52,8 +52,8 @@ describe('compositeImage', () => {
     // Prepare
     const width = 4;
     const height = 2;
-    const white = new Float32Array(3 * width * height).fill(1);
-    const black = new Float32Array(3 * width * height).fill(-1);
+    const white = new Uint8Array(3 * width * height).fill(255);
+    const black = new Uint8Array(3 * width * height).fill(0);
     const residual = new Float64Array(3 * 2 * 2).fill(0.2);
 
     // Act
@@ -69,7 +69,7 @@ describe('compositeImage', () => {
       residualGain: 1,
     });
 
-    // Assess: 0.75·1 + 0.25·(−1) + 0.2 = 0.7 → round(1.7·127.5) = 217
+    // Assess: 0.75·255 + 0.25·0 + 0.2·127.5 = 216.75 → 217
     expect(pixels).toHaveLength(width * height * 3);
     expect(new Set(pixels)).toEqual(new Set([217]));
   });

@@ -19,7 +19,7 @@ describe('glyphFor', () => {
   });
 
   it('gives every class a silhouette distinct from every other', async () => {
-    // Prepare: each glyph alone, white on black, without its badge's influence on the outline
+    // Prepare: each glyph alone, white on a dark background
     const side = 24;
     const masks = await Promise.all(
       COCO_CLASSES.map(async (name) => {

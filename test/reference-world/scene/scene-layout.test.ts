@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NATURAL_COLORS } from '../../../src/reference-world/scene/class-natural-colors.js';
+import { naturalColorOf, TYPICAL_COLORS } from '../../../src/reference-world/scene/class-natural-colors.js';
 import { COCO_CLASSES } from '../../../src/reference-world/scene/coco-classes.js';
 import { generateGenevalSuite } from '../../../src/reference-world/scene/geneval-suite.js';
 import { clearlyRelated } from '../../../src/reference-world/scene/relative-position.js';
@@ -23,7 +23,7 @@ describe('layoutScene', () => {
       spec.include.forEach((object, group) => {
         const members = layout.objects.filter((placed) => placed.class === object.class);
         expect(members.length).toBeGreaterThanOrEqual(object.count);
-        for (const member of members) expect(member.color).toBe(object.color ?? NATURAL_COLORS[object.class]);
+        for (const member of members) expect(member.color).toBe(object.color ?? naturalColorOf(object.class));
         groups.push(group);
         if (object.position) {
           const reference = spec.include[object.position[1]];
@@ -54,8 +54,9 @@ describe('layoutScene', () => {
     expect(other).not.toEqual(first);
   });
 
-  it('gives every class a natural colour', () => {
+  it('gives every class its usual colours, the first one its natural colour', () => {
     // Assess
-    expect(Object.keys(NATURAL_COLORS).sort()).toEqual([...COCO_CLASSES].sort());
+    expect(Object.keys(TYPICAL_COLORS).sort()).toEqual([...COCO_CLASSES].sort());
+    for (const className of COCO_CLASSES) expect(naturalColorOf(className)).toBe(TYPICAL_COLORS[className]?.[0]);
   });
 });

@@ -105,7 +105,7 @@ describe('renderSceneRgb', () => {
   });
 
   it('keeps each of the ten colours visibly apart, black and white included', async () => {
-    // Prepare: one sports ball per colour, sampled off its badge
+    // Prepare: one sports ball per colour, sampled off its centre line
     const means = await Promise.all(
       GENEVAL_COLORS.map(async (color) => {
         const raw = await renderSceneRaw({ objects: [{ class: 'sports ball', color, cx: 0.5, cy: 0.5, size: 0.8 }], backgroundHue: 30 }, NEUTRAL_STYLE, 64, 64);

@@ -1,5 +1,5 @@
 import { AbortedError, BackendCallError, DiffalignError } from '../../../ports/errors.js';
-import { InvalidGenerateRequestError } from '../reference-generator.js';
+import { InvalidGenerateRequestError } from '../invalid-generate-request-error.js';
 import { InvalidImageError } from '../invalid-image-error.js';
 
 /**
