@@ -126,3 +126,45 @@ describe('renderSceneRgb', () => {
     expect(Math.min(...distances)).toBeGreaterThan(40);
   });
 });
+
+describe('renderSceneRaw with poses and light', () => {
+  it('turns and stretches an object with its pose, about its centre', async () => {
+    // Prepare
+    const upright: SceneLayout = { objects: [{ class: 'bench', color: 'blue', cx: 0.5, cy: 0.5, size: 0.6 }], backgroundHue: 30 };
+    const turned: SceneLayout = { objects: [{ class: 'bench', color: 'blue', cx: 0.5, cy: 0.5, size: 0.6, rotation: 15 }], backgroundHue: 30 };
+    const stretched: SceneLayout = { objects: [{ class: 'bench', color: 'blue', cx: 0.5, cy: 0.5, size: 0.6, stretchX: 1.1, stretchY: 1 / 1.1 }], backgroundHue: 30 };
+    const blueColumns = (raw: Uint8Array): number[] => {
+      const columns = new Set<number>();
+      for (let p = 0; p < 128 * 128; p += 1) if ((raw[p * 3 + 2] ?? 0) > (raw[p * 3] ?? 0) + 60) columns.add(p % 128);
+      return [...columns];
+    };
+
+    // Act
+    const a = await renderSceneRaw(upright, NEUTRAL_STYLE, 128, 128);
+    const b = await renderSceneRaw(turned, NEUTRAL_STYLE, 128, 128);
+    const c = await renderSceneRaw(stretched, NEUTRAL_STYLE, 128, 128);
+
+    // Assess: different pixels, same place (centre column), the stretched one wider
+    expect(difference(a, b)).toBeGreaterThan(2);
+    const centre = (columns: number[]): number => (Math.min(...columns) + Math.max(...columns)) / 2;
+    expect(Math.abs(centre(blueColumns(b)) - centre(blueColumns(a)))).toBeLessThan(5);
+    expect(Math.max(...blueColumns(c)) - Math.min(...blueColumns(c))).toBeGreaterThan(Math.max(...blueColumns(a)) - Math.min(...blueColumns(a)));
+  });
+
+  it('tints the scene with the colour temperature and shifts it with the exposure, continuously', async () => {
+    // Prepare
+    const meanOf = (raw: Uint8Array, channel: number): number => raw.filter((_, index) => index % 3 === channel).reduce((sum, value) => sum + value, 0) / (raw.length / 3);
+    const render = (temperature: number, exposure: number): Promise<Uint8Array> => renderSceneRaw(LAYOUT, NEUTRAL_STYLE, 64, 64, { gradientX: 0, gradientY: 0, temperature, exposure });
+
+    // Act
+    const neutral = await render(0, 0);
+    const warm = await render(0.8, 0);
+    const slightlyWarm = await render(0.05, 0);
+    const bright = await render(0, 0.5);
+
+    // Assess
+    expect(meanOf(warm, 0) - meanOf(warm, 2)).toBeGreaterThan(meanOf(neutral, 0) - meanOf(neutral, 2) + 10);
+    expect(difference(slightlyWarm, neutral)).toBeLessThan(difference(warm, neutral) / 5);
+    expect(meanOf(bright, 1)).toBeGreaterThan(meanOf(neutral, 1) + 10);
+  });
+});
