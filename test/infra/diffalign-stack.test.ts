@@ -123,7 +123,7 @@ describe('DiffalignStack (infra/diffalign-stack.ts)', () => {
       expect(new Set(code).size).toBe(1);
     });
 
-    it('bundles no sharp, piscina or DuckDB code (they are external), and the bundle is ESM with source maps', () => {
+    it('bundles no sharp, piscina or DuckDB and nothing that imports them (the reference world), as ESM exporting `handler` and `worker`', () => {
       const assets = readdirSync(synthesized.outdir, { withFileTypes: true })
         .filter((entry) => entry.isDirectory() && entry.name.startsWith('asset.') && readdirSync(join(synthesized.outdir, entry.name)).includes('index.mjs'))
         .map((entry) => entry.name);
@@ -131,6 +131,11 @@ describe('DiffalignStack (infra/diffalign-stack.ts)', () => {
       const map = JSON.parse(readFileSync(join(synthesized.outdir, assets[0]!, 'index.mjs.map'), 'utf8')) as { sources: string[] };
       expect(map.sources.some((source) => source.includes('src/runtime/lambda.ts'))).toBe(true);
       for (const excluded of LAMBDA_EXCLUDED_MODULES) expect(map.sources.filter((source) => source.includes(`node_modules/${excluded}/`))).toEqual([]);
+      // an external module leaves its import in the bundle: none means no bundled module (the image-rendering reference world included) needs it
+      const bundle = readFileSync(join(synthesized.outdir, assets[0]!, 'index.mjs'), 'utf8');
+      for (const excluded of LAMBDA_EXCLUDED_MODULES) expect(bundle).not.toMatch(new RegExp(`(from|import|require\\()\\s*["']${excluded.replace('/', '\\/')}["']`));
+      const exported = /export\{([^}]*)\};?\s*(\/\/# sourceMappingURL=index\.mjs\.map\s*)?$/.exec(bundle)?.[1]?.split(',').map((name) => name.split(' as ').pop()!.trim());
+      expect(exported?.sort()).toEqual(['handler', 'worker']);
     });
 
     it('configures both functions for S3 under the prefix and the four SageMaker endpoints, with auth required; the API alone names the worker', () => {
