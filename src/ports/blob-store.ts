@@ -37,14 +37,24 @@ export interface PutOptions {
 export interface ListPageOptions {
   /** Where the previous page ended: its `cursor`, passed back unchanged. */
   readonly cursor?: string;
-  /** Most keys in the page (1 to 1000; default 1000). */
+  /** Most keys in the page (1 to 1000; default 1000); with `delimiter`, keys and prefixes together. */
   readonly limit?: number;
+  /** Only keys after this one (lexicographically; S3 `StartAfter`); it need not exist. Ignored with `cursor`. */
+  readonly startAfter?: string;
+  /**
+   * Rolls keys up at this character (S3 `Delimiter`, in practice `/`): a key with the delimiter after the
+   * prefix is not listed; its part up to and including the delimiter is, once, in `prefixes` (as a
+   * directory listing: `generations/t/2026/` under `generations/t/`).
+   */
+  readonly delimiter?: string;
 }
 
 /** One page of keys; `cursor` is present when more keys follow. */
 export interface ListPage {
   readonly keys: string[];
   readonly cursor?: string;
+  /** With `delimiter`: the rolled-up prefixes of the page, in lexicographic order (S3 `CommonPrefixes`). */
+  readonly prefixes?: string[];
 }
 
 /** Options of a presigned link. */

@@ -17,6 +17,8 @@
  * - ListObjectsV2 paging: s3rver encrypts its continuation tokens with DES, which OpenSSL 3 (Node ≥ 17)
  *   refuses, so a truncated V2 listing fails with 500. The shim asks s3rver for a V1 listing instead
  *   (`marker` = where the previous page ended) and answers V2 with a continuation token of its own.
+ * - Delimited listings (`delimiter`, S3's CommonPrefixes) rolled up by the shim from the keys under the
+ *   prefix: s3rver prunes the directories beneath a common prefix before it has seen their keys.
  *
  * What s3rver does not do that S3 does (so tests cover it another way, or not at all):
  * - SigV4 signatures are not verified (only that the access key id is S3RVER, its one account), neither
@@ -201,6 +203,7 @@ class ConditionalWriteShim {
 
   /** ListObjectsV2 answered from a V1 listing (see the file comment); the token is the last key, base64url. */
   private async listV2(bucket: string, query: URLSearchParams, headers: IncomingMessage['headers']): Promise<UpstreamResponse> {
+    if (query.get('delimiter')) return this.listV2Delimited(bucket, query, headers);
     const token = query.get('continuation-token');
     const startAfter = query.get('start-after');
     const v1 = new URLSearchParams();
@@ -225,6 +228,55 @@ class ConditionalWriteShim {
     const v2 = xml.replace(/<Marker>[^<]*<\/Marker>|<Marker\/>|<NextMarker>[^<]*<\/NextMarker>/g, '').replace('</ListBucketResult>', `${extra}</ListBucketResult>`);
     const bytes = Buffer.from(v2, 'utf8');
     return { status: 200, headers: { ...listed.headers, 'content-length': String(bytes.length) }, body: bytes };
+  }
+
+  /**
+   * A delimited ListObjectsV2, rolled up here from every key under the prefix (V1 pages without a
+   * delimiter): s3rver prunes the directories beneath a common prefix before it has seen their keys (so
+   * deeper prefixes are never listed) and counts `max-keys` without the prefixes. As S3: entries (keys and
+   * prefixes) after `start-after` or the token, at most `max-keys`, the token the page's last entry.
+   */
+  private async listV2Delimited(bucket: string, query: URLSearchParams, headers: IncomingMessage['headers']): Promise<UpstreamResponse> {
+    const prefix = query.get('prefix') ?? '';
+    const delimiter = query.get('delimiter')!;
+    const maxKeys = Math.min(1000, Number(query.get('max-keys') ?? 1000));
+    const token = query.get('continuation-token');
+    const startAfter = query.get('start-after');
+    const after = token !== null ? Buffer.from(token, 'base64url').toString('utf8') : startAfter;
+    const contents = new Map<string, string>();
+    for (let marker = ''; ; ) {
+      const v1 = new URLSearchParams({ prefix, ...(marker === '' ? {} : { marker }) });
+      const listed = await this.forward('GET', `/${bucket}?${v1.toString()}`, headers, Buffer.alloc(0));
+      if (listed.status !== 200) return listed;
+      const xml = listed.body.toString('utf8');
+      for (const match of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) contents.set(unescapeXml(/<Key>([^<]*)<\/Key>/.exec(match[1]!)![1]!), match[0]);
+      const keys = [...contents.keys()];
+      if (!/<IsTruncated>true<\/IsTruncated>/.test(xml) || keys.length === 0) break;
+      marker = keys[keys.length - 1]!;
+    }
+    const entries: { value: string; isPrefix: boolean }[] = [];
+    for (const key of [...contents.keys()].sort()) {
+      if (after !== null && after !== '' && (key <= after || (after.endsWith(delimiter) && key.startsWith(after)))) continue;
+      const at = key.indexOf(delimiter, prefix.length);
+      const entry = at === -1 ? { value: key, isPrefix: false } : { value: key.slice(0, at + delimiter.length), isPrefix: true };
+      if (!entries.some((seen) => seen.isPrefix && entry.isPrefix && seen.value === entry.value)) entries.push(entry);
+    }
+    entries.sort((left, right) => (left.value < right.value ? -1 : left.value > right.value ? 1 : 0));
+    const page = entries.slice(0, maxKeys);
+    const truncated = entries.length > maxKeys;
+    const xml = [
+      '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+      `<Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix><Delimiter>${escapeXml(delimiter)}</Delimiter><MaxKeys>${maxKeys}</MaxKeys>`,
+      `<IsTruncated>${truncated}</IsTruncated><KeyCount>${page.length}</KeyCount>`,
+      token !== null ? `<ContinuationToken>${escapeXml(token)}</ContinuationToken>` : '',
+      token === null && startAfter !== null ? `<StartAfter>${escapeXml(startAfter)}</StartAfter>` : '',
+      truncated ? `<NextContinuationToken>${Buffer.from(page[page.length - 1]!.value, 'utf8').toString('base64url')}</NextContinuationToken>` : '',
+      ...page.filter((entry) => !entry.isPrefix).map((entry) => contents.get(entry.value)!),
+      ...page.filter((entry) => entry.isPrefix).map((entry) => `<CommonPrefixes><Prefix>${escapeXml(entry.value)}</Prefix></CommonPrefixes>`),
+      '</ListBucketResult>',
+    ].join('');
+    const bytes = Buffer.from(xml, 'utf8');
+    return { status: 200, headers: { 'content-type': 'application/xml', 'content-length': String(bytes.length) }, body: bytes };
   }
 
   private forward(method: string, path: string, headers: IncomingMessage['headers'], body: Buffer): Promise<UpstreamResponse> {

@@ -4,7 +4,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Blob, BlobInfo, BlobStore, ListPage, ListPageOptions, PutOptions } from '../../ports/blob-store.js';
 import { BackendCallError, BlobAlreadyExistsError, BlobPreconditionFailedError, InvalidBlobKeyError } from '../../ports/errors.js';
-import { blobKeySegments, listPageLimit, sameEtag } from './blob-conventions.js';
+import { blobKeySegments, delimitedPage, type ListedEntry, listPageLimit, rollUpKeys, sameEtag } from './blob-conventions.js';
 import { contentTypeForKey } from './content-type-for-key.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
@@ -101,10 +101,20 @@ export class FsBlobStore implements BlobStore {
     return keys.sort();
   }
 
-  /** The cursor is the last key of the page; each page walks the prefix again (fine for a local directory). */
+  /**
+   * The cursor is the last key (or prefix) of the page; each page walks the prefix again (fine for a local
+   * directory). A `/`-delimited listing of a directory's prefix reads that directory alone.
+   */
   async listPage(prefix: string, options: ListPageOptions = {}): Promise<ListPage> {
     const limit = listPageLimit(options.limit);
-    const after = options.cursor;
+    const after = options.cursor ?? options.startAfter;
+    if (options.delimiter !== undefined) {
+      const entries =
+        options.delimiter === '/' && (prefix === '' || prefix.endsWith('/'))
+          ? await this.directoryEntries(prefix, after)
+          : rollUpKeys(await this.list(prefix), prefix, options.delimiter, after);
+      return delimitedPage(entries, limit);
+    }
     const keys = await this.list(prefix);
     const rest = after === undefined ? keys : keys.filter((key) => key > after);
     const page = rest.slice(0, limit);
@@ -149,6 +159,34 @@ export class FsBlobStore implements BlobStore {
       removed += 1;
     }
     return removed;
+  }
+
+  /**
+   * The `/`-delimited entries of a directory's prefix after `after`: its files as keys, its subdirectories
+   * holding at least one file as prefixes (a directory a delete emptied lists nothing, as on S3).
+   */
+  private async directoryEntries(prefix: string, after: string | undefined): Promise<ListedEntry[]> {
+    let entries;
+    try {
+      entries = await readdir(prefix === '' ? this.root : this.pathOf(prefix.slice(0, -1)), { withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+      throw error;
+    }
+    const listed: ListedEntry[] = [];
+    for (const entry of entries) {
+      if (entry.isFile() && !entry.name.includes(TEMP_SUFFIX)) {
+        const key = `${prefix}${entry.name}`;
+        if (after === undefined || key > after) listed.push({ value: key, isPrefix: false });
+      } else if (entry.isDirectory()) {
+        const value = `${prefix}${entry.name}/`;
+        // a prefix holds keys after `after` when it sorts after it, or when `after` lies inside it and one of its keys sorts later
+        const holdsLater =
+          after === undefined || value > after || (after.startsWith(value) && after !== value && (await this.list(value)).some((key) => key > after));
+        if (holdsLater && (await holdsFile(join(entry.parentPath, entry.name)))) listed.push({ value, isPrefix: true });
+      }
+    }
+    return listed.sort((left, right) => (left.value < right.value ? -1 : left.value > right.value ? 1 : 0));
   }
 
   /** Body and metadata read through one file handle, so they describe the same version. */
@@ -249,6 +287,17 @@ export function processIsAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Whether a directory holds a file (not a temp file) at any depth; stops at the first. */
+async function holdsFile(directory: string): Promise<boolean> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch((error: unknown) => {
+    if (isNotFound(error)) return [];
+    throw error;
+  });
+  if (entries.some((entry) => entry.isFile() && !entry.name.includes(TEMP_SUFFIX))) return true;
+  for (const entry of entries) if (entry.isDirectory() && (await holdsFile(join(directory, entry.name)))) return true;
+  return false;
 }
 
 function isNotFound(error: unknown): boolean {

@@ -134,15 +134,23 @@ export class S3BlobStore implements BlobStore {
     return keys;
   }
 
-  /** The cursor is S3's continuation token. */
+  /** The cursor is S3's continuation token; `startAfter` and `delimiter` are S3's `StartAfter` and `Delimiter`. */
   async listPage(prefix: string, options: ListPageOptions = {}): Promise<ListPage> {
     const limit = listPageLimit(options.limit);
     try {
       const output = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, MaxKeys: limit, ContinuationToken: options.cursor }),
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: this.prefix + prefix,
+          MaxKeys: limit,
+          ContinuationToken: options.cursor,
+          ...(options.cursor === undefined && options.startAfter !== undefined ? { StartAfter: this.prefix + options.startAfter } : {}),
+          ...(options.delimiter === undefined ? {} : { Delimiter: options.delimiter }),
+        }),
       );
       const keys = (output.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key.slice(this.prefix.length)]));
-      return output.IsTruncated && output.NextContinuationToken ? { keys, cursor: output.NextContinuationToken } : { keys };
+      const rolledUp = options.delimiter === undefined ? {} : { prefixes: (output.CommonPrefixes ?? []).flatMap((common) => (common.Prefix === undefined ? [] : [common.Prefix.slice(this.prefix.length)])) };
+      return output.IsTruncated && output.NextContinuationToken ? { keys, ...rolledUp, cursor: output.NextContinuationToken } : { keys, ...rolledUp };
     } catch (error) {
       throw this.failure('list', prefix, error);
     }

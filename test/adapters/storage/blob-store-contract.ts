@@ -255,6 +255,56 @@ export function testBlobStore(name: string, createStore: () => Promise<BlobStore
         expect(await store.list('pages/')).toEqual(keys);
       });
 
+      it('rolls keys up at a delimiter into prefixes, as a directory listing', async () => {
+        // Prepare
+        const store = await createStore();
+        for (const key of ['d/2026/02/b.json', 'd/2025/12/c.json', 'd/2026/01/a.json', 'd/top.json', 'dz/x.json']) await store.put(key, bytes(key), json);
+        // Act
+        const top = await store.listPage('d/', { delimiter: '/' });
+        const year = await store.listPage('d/2026/', { delimiter: '/' });
+        // Assess
+        expect(top).toEqual({ keys: ['d/top.json'], prefixes: ['d/2025/', 'd/2026/'] });
+        expect(year).toEqual({ keys: [], prefixes: ['d/2026/01/', 'd/2026/02/'] });
+      });
+
+      it('lists only what sorts after startAfter, a key that need not exist, with and without a delimiter', async () => {
+        // Prepare
+        const store = await createStore();
+        for (const key of ['s/a1/record.json', 's/a1/c000.png', 's/b2/record.json', 's/b2/c000.png', 's/c3/record.json']) await store.put(key, bytes(key), { contentType: key.endsWith('.png') ? 'image/png' : 'application/json' });
+        // Act
+        const keys = await store.listPage('s/', { startAfter: 's/b2/d' });
+        const prefixes = await store.listPage('s/', { delimiter: '/', startAfter: 's/b' });
+        const afterFirst = await store.listPage('s/', { delimiter: '/', startAfter: 's/a1/\uffff' });
+        // Assess
+        expect(keys.keys).toEqual(['s/b2/record.json', 's/c3/record.json']);
+        expect(prefixes.prefixes).toEqual(['s/b2/', 's/c3/']);
+        expect(afterFirst.prefixes).toEqual(['s/b2/', 's/c3/']);
+      });
+
+      it('pages a delimited listing, each prefix once, and lists no prefix for a deleted key', async () => {
+        // Prepare
+        const store = await createStore();
+        const ids = ['p1', 'p2', 'p3', 'p4', 'p5'];
+        for (const id of ids) {
+          await store.put(`day/${id}/record.json`, bytes(id), json);
+          await store.put(`day/${id}/c000.png`, bytes(id), { contentType: 'image/png' });
+        }
+        await store.put('gone/x/record.json', bytes('x'), json);
+        await store.delete('gone/x/record.json');
+        // Act
+        const pages: string[][] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listPage('day/', { delimiter: '/', limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+          pages.push(page.prefixes ?? []);
+          cursor = page.cursor;
+        } while (cursor !== undefined && pages.length < 10);
+        const emptied = await store.listPage('gone/', { delimiter: '/' });
+        // Assess
+        expect(pages).toEqual([['day/p1/', 'day/p2/'], ['day/p3/', 'day/p4/'], ['day/p5/']]);
+        expect(emptied).toEqual({ keys: [], prefixes: [] });
+      });
+
       it('answers an empty page without a cursor for an empty prefix', async () => {
         // Prepare
         const store = await createStore();
