@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Stage } from 'aws-cdk-lib';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 
@@ -11,11 +12,12 @@ const PACKAGER = fileURLToPath(new URL('./endpoints/package.py', import.meta.url
 /** Archives built in this process, by handler (the sources do not change while it runs). */
 const built = new Map<EndpointHandler, string>();
 
-/** Runs infra/endpoints/package.py once per handler and process; returns the archive's path. */
-function packagedArchive(handler: EndpointHandler): string {
+/** Runs infra/endpoints/package.py once per handler and process, into `parent` (the cloud assembly); returns the archive's path. */
+function packagedArchive(handler: EndpointHandler, parent: string): string {
   let archive = built.get(handler);
-  if (archive === undefined) {
-    const out = mkdtempSync(join(tmpdir(), `diffalign-${handler}-`));
+  if (archive === undefined || !existsSync(archive)) {
+    const out = join(parent, 'endpoint-handlers');
+    mkdirSync(out, { recursive: true });
     archive = execFileSync(process.env.PYTHON ?? 'python3', [PACKAGER, handler, '--out', out], { encoding: 'utf8' }).trim();
     built.set(handler, archive);
   }
@@ -36,7 +38,9 @@ export class EndpointHandlerArchive extends Construct {
 
   constructor(scope: Construct, id: string, props: { readonly handler: EndpointHandler }) {
     super(scope, id);
-    this.asset = new Asset(this, 'Asset', { path: packagedArchive(props.handler) });
+    // built beside the assembly it goes into, so removing cdk.out removes it too
+    const outdir = Stage.of(this)?.outdir ?? tmpdir();
+    this.asset = new Asset(this, 'Asset', { path: packagedArchive(props.handler, outdir) });
   }
 
   /** `s3://…` URL of the uploaded archive. */

@@ -1,14 +1,15 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_ACCOUNT_ACTIONS } from '../../infra/storage-bucket.js';
-import { cfnText, expectTargetTracking, identityStatements, logicalId, synthesize, type SynthesizedStack, unacknowledgedNagErrors } from './stack-template.js';
+import { cfnText, expectTargetTracking, identityStatements, logicalId, synthesize, type SynthesizedStack, removeSynthesized, unacknowledgedNagErrors } from './stack-template.js';
 
 // One synthesis for the file: every model an inference component that can scale to zero, SSE-KMS, versioning, no key prefix.
 let synthesized: SynthesizedStack;
 beforeAll(() => {
   synthesized = synthesize({ 'diffalign:scaleToZero': 'true', 'diffalign:encryption': 'kms', 'diffalign:versioned': 'true' });
 }, 120_000);
+afterAll(() => removeSynthesized(synthesized));
 
 const id = (element: unknown): string => logicalId(element as CfnElement);
 const LABELS = ['Generator', 'Scorer', 'Promptist', 'Llm'] as const;

@@ -1,20 +1,21 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_KEY_PREFIXES } from '../../infra/app-key-prefixes.js';
 import { LAMBDA_EXCLUDED_MODULES } from '../../infra/app-function.js';
 import { createDiffalignApp } from '../../infra/create-app.js';
-import { cfnText, expectTargetTracking, identityStatements, logicalId, type StatementText, synthesize, type SynthesizedStack, unacknowledgedNagErrors } from './stack-template.js';
+import { cfnText, expectTargetTracking, identityStatements, logicalId, type StatementText, synthesize, type SynthesizedStack, removeSynthesized, unacknowledgedNagErrors } from './stack-template.js';
 
 // One synthesis for the whole file, as `npm run synth` does it (cdk-nag registered): the default stack with a key prefix.
 let synthesized: SynthesizedStack;
 beforeAll(() => {
   synthesized = synthesize({ 'diffalign:prefix': 'prod' });
 }, 120_000);
+afterAll(() => removeSynthesized(synthesized));
 
 const id = (element: unknown): string => logicalId(element as CfnElement);
 const sortStatements = (statements: readonly StatementText[]): StatementText[] =>
@@ -370,10 +371,12 @@ describe('DiffalignStack (infra/diffalign-stack.ts)', () => {
 
     it('still fails the check for a wildcard nobody acknowledged', () => {
       // Prepare: a second app (bundles come from the process cache), with one statement too many
-      const { stack } = createDiffalignApp({ outdir: mkdtempSync(join(tmpdir(), 'diffalign-cdk-')), context: { 'diffalign:prefix': 'prod' }, cloudFormationValidation: false });
+      const outdir = mkdtempSync(join(tmpdir(), 'diffalign-cdk-'));
+      const { stack } = createDiffalignApp({ outdir, context: { 'diffalign:prefix': 'prod' }, cloudFormationValidation: false });
       stack.api.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [stack.storage.bucket.arnForObjects('*')] }));
       // Act
       const errors = unacknowledgedNagErrors(stack);
+      rmSync(outdir, { recursive: true, force: true });
       // Assess
       expect(errors).toEqual([`AwsSolutions-IAM5[Resource::<${id(stack.storage.bucket.node.defaultChild)}.Arn>/*] at Diffalign/Http/Api/Role/DefaultPolicy/Resource`]);
     });

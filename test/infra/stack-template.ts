@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
@@ -137,4 +137,9 @@ export function expectTargetTracking(template: Template, options: { readonly res
     TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: { Ref: `${options.label}TargetInvocations` }, PredefinedMetricSpecification: { PredefinedMetricType: options.metricType } }),
   });
   return targetId;
+}
+
+/** Removes a synthesized assembly (template, bundles, handler archives). */
+export function removeSynthesized(synthesized: SynthesizedStack | undefined): void {
+  if (synthesized) rmSync(synthesized.outdir, { recursive: true, force: true });
 }
