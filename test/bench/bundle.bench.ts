@@ -1,0 +1,134 @@
+/**
+ * Serverless bundles (`npm run bench bundle`): the esbuild-minified sizes of the Lambda and Workers
+ * entries (src/runtime/runtime-bundles.ts, as they ship; target ≤ 1 MB = 1,000,000 bytes each), and the
+ * Lambda handler's cold start in fresh Node processes: the time to import the bundle (target ≤ 80 ms),
+ * as a ratio to importing `hono` alone from node_modules in the same run, and the time from the import to
+ * the first answer (a /healthz function-URL event, which builds the app and its SDK clients). Runs
+ * alternate between the two imports so drift hits both; medians of BENCH_BUNDLE_RUNS (default 9).
+ * Prints the figures and writes .bench-out/bundle.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { bundleRuntime, RUNTIME_ENTRIES, type RuntimeBundleName } from '../../src/runtime/runtime-bundles.js';
+
+const RUNS = Number(process.env['BENCH_BUNDLE_RUNS'] ?? 9);
+const SIZE_TARGET_BYTES = 1_000_000;
+const IMPORT_TARGET_MS = 80;
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const out = join(root, '.bench-out');
+const bundleDir = join(out, 'bundle');
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** Sizes of one runtime's bundle; the bundle is written for the import runs. */
+async function measureBundle(name: RuntimeBundleName): Promise<{ entry: string; bytes: number; gzip_bytes: number; file: string }> {
+  const bundle = await bundleRuntime(name);
+  const file = join(bundleDir, `${name}.mjs`);
+  await writeFile(file, bundle.code);
+  return { entry: RUNTIME_ENTRIES[name], bytes: bundle.bytes, gzip_bytes: gzipSync(bundle.code).byteLength, file };
+}
+
+/**
+ * A fresh `node` that imports `specifier` and prints the milliseconds the import took; with `answer`, it
+ * then invokes the Lambda handler once with a /healthz function-URL event through a minimal stand-in of the
+ * runtime's `awslambda` global (streamifyResponse, HttpResponseStream) and prints the time to its answer.
+ */
+function coldImport(specifier: string, answer: boolean): { importMs: number; answerMs?: number } {
+  const script = `
+    import { Writable } from 'node:stream';
+    globalThis.awslambda = {
+      streamifyResponse: (handler) => handler,
+      HttpResponseStream: { from: (stream, prelude) => { stream.prelude = prelude; return stream; } },
+    };
+    const started = performance.now();
+    const module = await import(${JSON.stringify(specifier)});
+    const importMs = performance.now() - started;
+    let answerMs;
+    if (${answer}) {
+      const chunks = [];
+      const stream = new Writable({ write(chunk, _encoding, done) { chunks.push(chunk); done(); } });
+      const event = { version: '2.0', rawPath: '/healthz', rawQueryString: '', headers: { host: 'bench.lambda-url.us-east-1.on.aws' },
+        requestContext: { domainName: 'bench.lambda-url.us-east-1.on.aws', http: { method: 'GET', path: '/healthz' } }, isBase64Encoded: false };
+      const context = { getRemainingTimeInMillis: () => 30000, awsRequestId: 'bench', functionName: 'bench' };
+      await module.handler(event, stream, context);
+      if (stream.prelude?.statusCode !== 200) throw new Error('healthz answered ' + JSON.stringify(stream.prelude));
+      answerMs = performance.now() - started;
+    }
+    process.stdout.write(JSON.stringify({ importMs, answerMs }));
+  `;
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    // what the stack sets: the S3 store and the SageMaker backend (nothing is called: /healthz touches neither)
+    DIFFALIGN_STORAGE: 's3',
+    DIFFALIGN_S3_BUCKET: 'diffalign-bench',
+    DIFFALIGN_BACKEND: 'sagemaker',
+    DIFFALIGN_JOB_FUNCTION: 'diffalign-worker',
+    DIFFALIGN_LOG_LEVEL: 'silent',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+  };
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`cold import of ${specifier} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as { importMs: number; answerMs?: number };
+}
+
+await mkdir(bundleDir, { recursive: true });
+const lambda = await measureBundle('lambda');
+const worker = await measureBundle('worker');
+
+const lambdaImports: number[] = [];
+const lambdaAnswers: number[] = [];
+const honoImports: number[] = [];
+coldImport(pathToFileURL(lambda.file).href, true);
+coldImport('hono', false);
+for (let run = 0; run < RUNS; run += 1) {
+  const cold = coldImport(pathToFileURL(lambda.file).href, true);
+  lambdaImports.push(cold.importMs);
+  lambdaAnswers.push(cold.answerMs!);
+  honoImports.push(coldImport('hono', false).importMs);
+}
+
+const importMs = median(lambdaImports);
+const honoMs = median(honoImports);
+const results = {
+  node: process.version,
+  cpus: cpus().length,
+  load_average_1m: loadavg()[0],
+  runs: RUNS,
+  bundles: {
+    lambda: { entry: lambda.entry, bytes: lambda.bytes, gzip_bytes: lambda.gzip_bytes, target_bytes: SIZE_TARGET_BYTES, within_target: lambda.bytes <= SIZE_TARGET_BYTES },
+    worker: { entry: worker.entry, bytes: worker.bytes, gzip_bytes: worker.gzip_bytes, target_bytes: SIZE_TARGET_BYTES, within_target: worker.bytes <= SIZE_TARGET_BYTES },
+  },
+  lambda_cold_start: {
+    import_ms_median: importMs,
+    import_ms_runs: lambdaImports,
+    hono_import_ms_median: honoMs,
+    hono_import_ms_runs: honoImports,
+    import_ratio_to_hono: importMs / honoMs,
+    import_target_ms: IMPORT_TARGET_MS,
+    within_target: importMs <= IMPORT_TARGET_MS,
+    first_answer_ms_median: median(lambdaAnswers),
+    first_answer_ms_runs: lambdaAnswers,
+  },
+};
+
+const kb = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`;
+console.log(`bundles (esbuild, minified; target ≤ ${kb(SIZE_TARGET_BYTES)}):`);
+for (const [name, bundle] of Object.entries(results.bundles)) {
+  console.log(`  ${name.padEnd(7)} ${kb(bundle.bytes).padStart(9)} (${bundle.bytes} bytes; gzip ${kb(bundle.gzip_bytes)})  ${bundle.within_target ? 'within target' : 'OVER TARGET'}`);
+}
+console.log(`Lambda handler cold start (fresh node ${process.version}, median of ${RUNS}):`);
+console.log(`  import of the bundle     ${importMs.toFixed(1)} ms  (target ≤ ${IMPORT_TARGET_MS} ms: ${results.lambda_cold_start.within_target ? 'within' : 'OVER'})`);
+console.log(`  import of hono alone     ${honoMs.toFixed(1)} ms  → ratio ${(importMs / honoMs).toFixed(2)}`);
+console.log(`  import to first answer   ${results.lambda_cold_start.first_answer_ms_median.toFixed(1)} ms  (GET /healthz: builds the app and its SDK clients)`);
+await writeFile(join(out, 'bundle.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('wrote .bench-out/bundle.json');
