@@ -97,17 +97,19 @@ export function runtimeBundleOptions(name: RuntimeBundleName): BuildOptions {
   };
 }
 
-/** One built bundle: its code, its minified size and esbuild's metafile (inputs, imports). */
+/** One built bundle: its code, its minified size, esbuild's metafile (inputs, imports) and its source map when asked for. */
 export interface RuntimeBundle {
   readonly code: string;
   readonly bytes: number;
   readonly metafile: Metafile;
+  readonly map?: string;
 }
 
 /** Bundles a runtime's entry in memory (options may be overridden, e.g. `minify: false` to read it). */
 export async function bundleRuntime(name: RuntimeBundleName, overrides: BuildOptions = {}): Promise<RuntimeBundle> {
   const result = await build({ ...runtimeBundleOptions(name), ...overrides, write: false, metafile: true });
-  const output = result.outputFiles?.[0];
+  const output = result.outputFiles?.find((file) => !file.path.endsWith('.map'));
   if (!output) throw new Error(`esbuild wrote no output for ${RUNTIME_ENTRIES[name]}`);
-  return { code: output.text, bytes: output.contents.byteLength, metafile: result.metafile! };
+  const map = result.outputFiles?.find((file) => file.path.endsWith('.map'))?.text;
+  return { code: output.text, bytes: output.contents.byteLength, metafile: result.metafile!, ...(map === undefined ? {} : { map }) };
 }
