@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { postErasureRoute, postFeedbackRoute } from './routes/feedback-routes.js';
+import { listGenerationsRoute } from './routes/generation-listing-routes.js';
 import { cancelGenerationRoute, createGenerationRoute, deleteGenerationRoute, getCandidateImageRoute, getGenerationEventsRoute, getGenerationRoute } from './routes/generation-routes.js';
 import { API_KEY_SCHEME, HEADERS, PROBLEM_EXAMPLES } from './routes/route-parts.js';
 import { healthRoute, listModelsRoute, openApiRoute, readinessRoute } from './routes/service-routes.js';
@@ -21,6 +22,7 @@ export interface OpenApiDocumentOptions {
 /** Every operation, in the order the document lists them. */
 const ROUTES = [
   createGenerationRoute,
+  listGenerationsRoute,
   getGenerationRoute,
   deleteGenerationRoute,
   getGenerationEventsRoute,

@@ -13,7 +13,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List generations
+         * @description This tenant's generation records, newest first, a page at a time: pass `next_cursor` back as `cursor` until it is null. Each record is as `GET /v1/generations/{id}` returns it.
+         *
+         *     Filters (`status`, `app_user`) are applied while paging; a request reads at most 250 records, so with a rare filter a page may hold fewer than `limit` records, or none, with a `next_cursor` to go on. A generation created after the first page was read is not in later pages (start again without a cursor to see it).
+         */
+        get: operations["listGenerations"];
         put?: never;
         /**
          * Generate an aligned image
@@ -632,6 +638,13 @@ export interface components {
             id: string;
             data: components["schemas"]["Generation"];
         };
+        /** @description One page of generation records, newest first. */
+        GenerationList: {
+            /** @description Records of this tenant, newest first (by id, which is time-ordered). */
+            data: components["schemas"]["Generation"][];
+            /** @description Pass it as `cursor` for the next (older) page; null when no older generation exists. With a filter a page may hold fewer than `limit` records (even none) and still have a cursor: one request reads at most 250 records. */
+            next_cursor: string | null;
+        };
         FeedbackAccepted: {
             /** @constant */
             object: "feedback_batch";
@@ -769,6 +782,50 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listGenerations: {
+        parameters: {
+            query?: {
+                /** @description Most records in the page (1-100, default 20). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, unchanged (opaque). Absent: the newest records. */
+                cursor?: string;
+                /** @description Only records with this status (as `GET /v1/generations/{id}` reports it). */
+                status?: components["schemas"]["GenerationStatus"];
+                /** @description Only records whose `metadata.app_user` is this. */
+                app_user?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of records. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerationList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description `validation_failed`: a query parameter is out of range, unknown, or the cursor is not one this API issued; `invalid_params` names it. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            default: components["responses"]["Problem"];
+        };
+    };
     createGeneration: {
         parameters: {
             query?: never;

@@ -20,6 +20,7 @@ import type { GenerationRecord } from '../schemas/generation-record.js';
 import { generationRequestSchema } from '../schemas/generation-request.js';
 import type { TenantGenerationStores } from '../tenant-generation-stores.js';
 import { handOverGeneration } from '../job-hand-over.js';
+import { mountGenerationListing } from './generation-listing.js';
 import { superviseGeneration } from '../supervised-generation.js';
 import { toGenerationPlan } from '../to-generation-plan.js';
 
@@ -106,6 +107,8 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
     if (!stored) throw new NotFoundError(`no generation ${id}`);
     return observe(store, stored);
   }
+
+  mountGenerationListing(app, { store: deps.store, stores, observe, logger });
 
   /** The live generation with this id when this tenant owns it (another tenant's is as absent as a missing one). */
   function liveOf(tenant: string, id: string): LiveGeneration | undefined {
