@@ -73,6 +73,7 @@ const envSchema = z.object({
   DIFFALIGN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   DIFFALIGN_TENANT_MAX_RUNNING: z.coerce.number().int().min(1).max(1024).default(16),
   DIFFALIGN_MAX_BUDGET: z.coerce.number().int().min(1).max(LIMITS.budget).default(LIMITS.budget),
+  DIFFALIGN_PLAYGROUND: z.enum(['on', 'off']).default('on'),
 }).superRefine((values, context) => {
   if (values.DIFFALIGN_STORAGE === 's3' && values.DIFFALIGN_S3_BUCKET === undefined) {
     context.addIssue({ code: 'custom', path: ['DIFFALIGN_S3_BUCKET'], message: 'required when DIFFALIGN_STORAGE=s3' });
@@ -150,6 +151,8 @@ export interface Config {
   readonly corsOrigins: '*' | readonly string[];
   /** Default limits of each keyed tenant (an API key may override them). */
   readonly tenantLimits: { readonly ratePerMinute: number; readonly maxRunning: number; readonly maxBudget: number };
+  /** Whether `GET /` serves the playground page (`DIFFALIGN_PLAYGROUND`, default on). */
+  readonly playground: boolean;
 }
 
 /** A configuration variable is missing or malformed; names the variable and what it expects. */
@@ -207,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd?: string
     authCacheTtlMs: values.DIFFALIGN_AUTH_CACHE_SECONDS * 1000,
     corsOrigins: values.DIFFALIGN_CORS_ORIGINS,
     tenantLimits: { ratePerMinute: values.DIFFALIGN_RATE_PER_MINUTE, maxRunning: values.DIFFALIGN_TENANT_MAX_RUNNING, maxBudget: values.DIFFALIGN_MAX_BUDGET },
+    playground: values.DIFFALIGN_PLAYGROUND === 'on',
   };
 }
 
@@ -238,4 +242,5 @@ export const CONFIG_DOCS: readonly (readonly [string, string, string])[] = [
   ['DIFFALIGN_RATE_PER_MINUTE', '600', 'requests per minute per keyed tenant in this process (token bucket of a minute\'s worth); over it 429 with Retry-After'],
   ['DIFFALIGN_TENANT_MAX_RUNNING', '16', 'generations a keyed tenant may have queued or running in this process; over it 429 with Retry-After'],
   ['DIFFALIGN_MAX_BUDGET', '256', 'largest search.budget (images) one request may ask for; over it 422 budget_over_limit'],
+  ['DIFFALIGN_PLAYGROUND', 'on', '`on`: GET / serves the playground page; `off`: no page (GET / is 404)'],
 ];

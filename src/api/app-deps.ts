@@ -24,6 +24,8 @@ export interface AppDeps {
   readonly auth?: { readonly mode?: AuthMode; readonly keys?: ApiKeyStore; readonly cacheTtlMs?: number };
   /** Default limits of keyed tenants (a key may override them); default: none beyond the request schema. */
   readonly limits?: Partial<TenantLimits>;
+  /** Whether `GET /` serves the playground page (src/playground) with its own CSP; default: off (runtimes pass `DIFFALIGN_PLAYGROUND`). */
+  readonly playground?: boolean;
   /** Origins browser apps may call from (`*` or a list); default: no CORS headers. */
   readonly corsOrigins?: '*' | readonly string[];
   /** Rewards used when a request names none. Default: the first scorer, weight 1. */

@@ -17,6 +17,7 @@ import { idempotency } from './middleware/index.js';
 import { mountErasureRoutes } from './routes/erasures.js';
 import { mountFeedbackRoutes } from './routes/feedback.js';
 import { mountGenerationRoutes } from './routes/generations.js';
+import { mountPlayground } from './routes/playground.js';
 
 /** What `Retry-After` a not-ready or draining instance suggests. */
 const READY_RETRY_AFTER_SECONDS = 5;
@@ -76,6 +77,7 @@ export function createApp(injected: AppDeps): Hono {
   const supervisor = mountGenerationRoutes(app, deps, { idempotent, liveness, stores });
   mountFeedbackRoutes(app, deps, idempotent, stores);
   mountErasureRoutes(app, deps);
+  if (deps.playground) mountPlayground(app);
   app.get('/readyz', async (c) => {
     // Not ready while draining (shutdown) or while storage fails the probe; /healthz stays a cheap liveness check.
     if (supervisor.draining) throw new ServiceUnavailableError('shutting_down', 'this instance is shutting down; send requests to another one', READY_RETRY_AFTER_SECONDS);

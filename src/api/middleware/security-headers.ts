@@ -13,4 +13,6 @@ export const securityHeaders = (): MiddlewareHandler =>
     crossOriginResourcePolicy: 'cross-origin',
     xFrameOptions: 'DENY',
     contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    // a handler that sets one of these headers itself keeps it (the playground page's own CSP)
+    overwrite: false,
   });
