@@ -32,7 +32,7 @@ const BRIDGE = 5;
 const CACHE_BITS = 14;
 const CACHE_SIZE = 1 << CACHE_BITS;
 /** How much of the border's colour cast the detector's white balance removes (grey-world on the border, half strength). */
-const WHITE_BALANCE = 0.5;
+const WHITE_BALANCE = 0.35;
 /** Silhouette distance at which a match's confidence has halved. */
 const DISTANCE_SCALE = 2.2;
 

@@ -46,7 +46,7 @@ export const POSE_RANGES = {
   rotation: 18,
   logStretch: 0.1,
   gradient: 0.5,
-  temperature: 0.7,
+  temperature: 1,
   exposure: 0.35,
   hueShift: 30,
   detailShift: 0.12,

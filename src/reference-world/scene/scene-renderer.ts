@@ -254,7 +254,7 @@ function buildSceneSvg(layout: SceneLayout, style: RenderStyle, width: number, h
     clutterSvg(layout, s, width, height, random),
     ...objects.map((object) => object.body),
     light > 0 ? `<rect width="${width}" height="${height}" fill="url(#light)"/>` : '',
-    temperature !== 0 ? `<rect width="${width}" height="${height}" fill="${temperature > 0 ? '#ff9330' : '#3a86ff'}" opacity="${(0.16 * Math.abs(temperature)).toFixed(4)}"/>` : '',
+    temperature !== 0 ? `<rect width="${width}" height="${height}" fill="${temperature > 0 ? '#ff9330' : '#3a86ff'}" opacity="${(0.24 * Math.abs(temperature)).toFixed(4)}"/>` : '',
     exposure !== 0 ? `<rect width="${width}" height="${height}" fill="${exposure > 0 ? '#fff' : '#000'}" opacity="${(0.3 * Math.abs(exposure)).toFixed(4)}"/>` : '',
     s.washout > 0 ? `<rect width="${width}" height="${height}" fill="${toHex(HAZE)}" opacity="${fmt(0.55 * s.washout)}"/>` : '',
   ].join('');

@@ -1,6 +1,7 @@
 import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { ScorerV1 } from '../../../ports/scorer.js';
+import { warmSilhouetteClassifier } from '../../../reference-world/reward-models/silhouette-classifier.js';
 import { ReferenceGenerator } from '../reference-generator.js';
 import { createReferenceScorers } from '../reference-scorers.js';
 import type { ReferenceWorkerOutcome, ReferenceWorkerReply, ReferenceWorkerTask } from './reference-worker-protocol.js';
@@ -28,6 +29,8 @@ export async function serveReferenceTask(task: ReferenceWorkerTask): Promise<Ref
 async function serve(task: ReferenceWorkerTask): Promise<ReferenceWorkerReply | MovedReply> {
   switch (task.kind) {
     case 'warm-up':
+      // the geneval detector learns its silhouettes once per thread (under a second); do it before the first request
+      warmSilhouetteClassifier();
       return { kind: 'warm-up', threadId };
     case 'generate': {
       const result = await generator.doGenerate({ items: [task.item] });
