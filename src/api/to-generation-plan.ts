@@ -46,6 +46,13 @@ export function toGenerationPlan(request: GenerationRequest, context: PlanContex
   if (search.search_steps !== undefined && search.search_steps > request.steps) {
     problems.push({ name: 'search.search_steps', reason: `search_steps (${search.search_steps}) cannot exceed steps (${request.steps}): search runs at fewer steps and the winner is regenerated at steps` });
   }
+  if (search.path_forward !== undefined && search.path_backward !== undefined && search.path_backward <= search.path_forward) {
+    problems.push({ name: 'search.path_backward', reason: `path_backward (${search.path_backward}) must exceed path_forward (${search.path_forward}): each round must move toward the end of the schedule` });
+  }
+  const imageNfe = request.steps * (request.guidance > 1 ? 2 : 1);
+  if (search.budget_nfe !== undefined && search.budget_nfe < imageNfe) {
+    problems.push({ name: 'search.budget_nfe', reason: `budget_nfe (${search.budget_nfe}) cannot pay for one image of ${request.steps} steps (${imageNfe} NFEs at guidance ${request.guidance})` });
+  }
   const budget = search.budget;
   if (request.n > budget) {
     problems.push({ name: 'n', reason: `n (${request.n}) cannot exceed search.budget (${budget}); raise the budget or lower n` });
@@ -79,6 +86,18 @@ export function toGenerationPlan(request: GenerationRequest, context: PlanContex
       cosine: search.cosine,
       onStall: search.on_stall,
       ...(search.threshold !== undefined ? { threshold: search.threshold } : {}),
+      ...(search.budget_nfe !== undefined ? { budgetNfe: search.budget_nfe } : {}),
+      ...(search.preview_steps !== undefined ? { previewSteps: search.preview_steps } : {}),
+      ...(search.keep !== undefined ? { keep: search.keep } : {}),
+      ...(search.paths !== undefined ? { paths: search.paths } : {}),
+      ...(search.path_start !== undefined ? { pathStart: search.path_start } : {}),
+      ...(search.path_forward !== undefined ? { pathForward: search.path_forward } : {}),
+      ...(search.path_backward !== undefined ? { pathBackward: search.path_backward } : {}),
+      ...(search.particles !== undefined ? { particles: search.particles } : {}),
+      ...(search.resample_every !== undefined ? { resampleEvery: search.resample_every } : {}),
+      ...(search.potential !== undefined ? { potential: search.potential } : {}),
+      ...(search.lambda !== undefined ? { lambda: search.lambda } : {}),
+      ...(search.eta !== undefined ? { eta: search.eta } : {}),
     },
     rewards,
     aggregate: request.aggregate,
@@ -107,6 +126,18 @@ export function describePlan(plan: GenerationPlan): GenerationRecord['request'] 
       cosine: plan.search.cosine,
       on_stall: plan.search.onStall,
       ...(plan.search.threshold !== undefined ? { threshold: plan.search.threshold } : {}),
+      ...(plan.search.budgetNfe !== undefined ? { budget_nfe: plan.search.budgetNfe } : {}),
+      ...(plan.search.previewSteps !== undefined ? { preview_steps: plan.search.previewSteps } : {}),
+      ...(plan.search.keep !== undefined ? { keep: plan.search.keep } : {}),
+      ...(plan.search.paths !== undefined ? { paths: plan.search.paths } : {}),
+      ...(plan.search.pathStart !== undefined ? { path_start: plan.search.pathStart } : {}),
+      ...(plan.search.pathForward !== undefined ? { path_forward: plan.search.pathForward } : {}),
+      ...(plan.search.pathBackward !== undefined ? { path_backward: plan.search.pathBackward } : {}),
+      ...(plan.search.particles !== undefined ? { particles: plan.search.particles } : {}),
+      ...(plan.search.resampleEvery !== undefined ? { resample_every: plan.search.resampleEvery } : {}),
+      ...(plan.search.potential !== undefined ? { potential: plan.search.potential } : {}),
+      ...(plan.search.lambda !== undefined ? { lambda: plan.search.lambda } : {}),
+      ...(plan.search.eta !== undefined ? { eta: plan.search.eta } : {}),
     },
     rewards: plan.rewards.map((reward) => ({ ...reward })),
     aggregate: plan.aggregate,

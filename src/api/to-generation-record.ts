@@ -20,9 +20,22 @@ export function toCandidateRecord(candidate: Candidate): CandidateRecord {
     ...(candidate.details ? { details: toDetails(candidate.details) } : {}),
     reward: candidate.reward,
     nfe: candidate.nfe,
+    ...(candidate.segment ? { segment: toSegmentRecord(candidate.segment) } : {}),
     ...(candidate.mediaType ? { media_type: candidate.mediaType } : {}),
     ...(candidate.url ? { url: candidate.url } : {}),
     ...(candidate.error ? { error: { code: candidate.error.code, message: candidate.error.message } } : {}),
+  };
+}
+
+function toSegmentRecord(segment: NonNullable<Candidate['segment']>): NonNullable<CandidateRecord['segment']> {
+  return {
+    from: segment.from,
+    to: segment.to,
+    ...(segment.parentId !== undefined ? { parent_id: segment.parentId } : {}),
+    ...(segment.renoise ? { renoise: { terms: segment.renoise.terms.map((term) => ({ seed: term.seed, weight: term.weight })) } } : {}),
+    ...(segment.sampler ? { sampler: { eta: segment.sampler.eta, seed: segment.sampler.seed } } : {}),
+    ...(segment.previewScores ? { preview_scores: { ...segment.previewScores } } : {}),
+    ...(segment.checkpointChars !== undefined ? { checkpoint_chars: segment.checkpointChars } : {}),
   };
 }
 
@@ -61,6 +74,8 @@ function toUsageRecord(usage: Usage): NonNullable<GenerationRecord['usage']> {
     prompt_nfe: usage.promptNfe,
     search_nfe: usage.searchNfe,
     final_nfe: usage.finalNfe,
+    previews: usage.previews,
+    failed_nfe: usage.failedNfe,
     calls: { ...usage.calls },
     ms: { ...usage.ms },
   };

@@ -27,7 +27,21 @@ export class InvalidNoiseRecipeError extends DiffalignError {
 
 /** The engine tried to generate more images than the budget allows: a bug in a strategy, never a user error. */
 export class BudgetExceededError extends DiffalignError {
-  constructor(requested: number, remaining: number) {
-    super('budget_exceeded', `asked for ${requested} images with ${remaining} left in the budget`);
+  constructor(requested: number, remaining: number, unit: 'images' | 'NFEs' = 'images') {
+    super('budget_exceeded', `asked for ${requested} ${unit} with ${remaining} left in the budget`);
+  }
+}
+
+/** A retry was not started because its NFEs no longer fit the request's budget. */
+export class RetryOverBudgetError extends DiffalignError {
+  constructor(nfe: number, remaining: number) {
+    super('nfe_budget_exhausted', `a retry needing ${nfe} NFEs was not started: ${remaining} NFEs are left in the budget`);
+  }
+}
+
+/** A segment asked to resume a checkpoint its parent never returned (the parent failed). */
+export class MissingCheckpointError extends DiffalignError {
+  constructor(parentId: string) {
+    super('missing_checkpoint', `candidate ${parentId} returned no checkpoint to resume`);
   }
 }

@@ -1,4 +1,4 @@
-import type { Candidate, ChatModelV1, GeneratorV1, PromptRewriterV1, ScorerV1 } from '../ports/index.js';
+import type { Candidate, ChatModelV1, Generator, PromptRewriterV1, ScorerV1 } from '../ports/index.js';
 
 /** A validated generation request with every default filled in: what the engine executes. */
 export interface GenerationPlan {
@@ -37,11 +37,25 @@ export interface PromptOptimizationPlan {
   readonly target?: number;
 }
 
+/** The noise search methods: v1 ones (whole images) and compute-aware ones (partial schedules, generator v2). */
+export type SearchMethod = 'best_of_n' | 'zero_order' | 'preview_prune' | 'paths' | 'particles';
+
+/** FK steering's potentials on intermediate rewards (Singhal et al. 2025). */
+export type ParticlePotential = 'max' | 'difference' | 'sum';
+
 /** Noise search settings. */
 export interface SearchPlan {
-  readonly method: 'best_of_n' | 'zero_order';
-  /** Total images the whole request may generate (prompt judging + search + final). */
+  readonly method: SearchMethod;
+  /**
+   * Total images the whole request may generate (prompt judging + search + final); also worth the NFEs of
+   * that many full-step images, so it bounds what previews and partial trajectories may spend too.
+   */
   readonly budget: number;
+  /**
+   * Denoiser evaluations the whole request may spend (every call started counts, previews, prompt judging,
+   * regenerations and retries included). With `budget` too, the tighter of the two binds.
+   */
+  readonly budgetNfe?: number;
   /** Sampler steps of search candidates (defaults to the final `steps`). */
   readonly searchSteps: number;
   /** Zero-order: neighbours per step. */
@@ -52,6 +66,28 @@ export interface SearchPlan {
   readonly onStall: 'restart' | 'shrink';
   /** Stop early once the best aggregated reward reaches this. */
   readonly threshold?: number;
+  /** preview_prune: schedule position of the first preview (default steps/4). */
+  readonly previewSteps?: number;
+  /** preview_prune: share of trajectories kept at each preview (default 0.5: successive halving). */
+  readonly keep?: number;
+  /** paths: N, paths kept per round (default: as many as the budget affords). */
+  readonly paths?: number;
+  /** paths: schedule position where the search over paths begins (default steps/2). */
+  readonly pathStart?: number;
+  /** paths: Δf, steps each path is re-noised back per round (default steps/10). */
+  readonly pathForward?: number;
+  /** paths: Δb, steps denoised after re-noising (default 2·Δf; must exceed Δf). */
+  readonly pathBackward?: number;
+  /** particles: K (default: as many as the budget affords, at most 16). */
+  readonly particles?: number;
+  /** particles: steps between resamplings (default steps/5). */
+  readonly resampleEvery?: number;
+  /** particles: the potential (default `max`). */
+  readonly potential?: ParticlePotential;
+  /** particles: λ, the potential's inverse temperature on raw preview scores (default 10). */
+  readonly lambda?: number;
+  /** particles: η of the stochastic sampler (default 1, DDPM). */
+  readonly eta?: number;
 }
 
 /** One scorer of the reward and its weight. */
@@ -82,7 +118,8 @@ export interface ImageSink {
 
 /** The ports the engine works with, injected by the runtime. */
 export interface EngineDeps {
-  readonly generator: GeneratorV1;
+  /** v1 (whole images) or v2 (partial schedules, checkpoints, previews: needed by preview_prune, paths, particles). */
+  readonly generator: Generator;
   readonly scorers: Readonly<Record<string, ScorerEntry>>;
   readonly rewriter?: PromptRewriterV1;
   readonly chatModel?: ChatModelV1;
@@ -120,6 +157,7 @@ export interface TraceEntry {
  * What the request cost, counting only what was produced: an image is counted when the generator
  * returned it (a failed or aborted call produces none), with the NFEs it reports. Phases add up:
  * `images = prompt_images + search_images + final_images`, `nfe = prompt_nfe + search_nfe + final_nfe`.
+ * Calls that ran and produced nothing are in `failedNfe`; `nfe + failedNfe <= search.budgetNfe` whenever one is given.
  */
 export interface Usage {
   readonly images: number;
@@ -133,6 +171,10 @@ export interface Usage {
   readonly promptNfe: number;
   readonly searchNfe: number;
   readonly finalNfe: number;
+  /** x̂₀ previews returned (unfinished trajectories; not images, their NFEs are in search_nfe). */
+  readonly previews: number;
+  /** NFEs of generator calls that started but returned nothing (failed, retried or aborted): charged to budget_nfe as spent. */
+  readonly failedNfe: number;
   /** Calls per port (each retry is a call; calls that never started are not counted). */
   readonly calls: Readonly<Record<'generator' | 'scorer' | 'rewriter' | 'chat', number>>;
   readonly ms: Readonly<Record<string, number>>;

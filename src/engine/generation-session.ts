@@ -1,9 +1,13 @@
 import type { Candidate, ScorerV1, Warning } from '../ports/index.js';
+import { imageBudget } from './budget/budget-split.js';
+import { hardNfeCap, nfeCap, segmentNfe } from './budget/nfe-cost.js';
+import { NfeLedger } from './budget/nfe-ledger.js';
 import { RunControl } from './budget/run-control.js';
 import { UsageMeter } from './budget/usage-meter.js';
-import { candidateId, toCandidate, type CandidateRecord, type CandidateRequest } from './candidate-record.js';
+import { candidateId, endsSchedule, requestSpan, toCandidate, type CandidateRecord, type CandidateRequest } from './candidate-record.js';
 import { BudgetExceededError } from './engine-errors.js';
 import { runCandidatePipeline, type PipelineContext } from './fan-out/candidate-pipeline.js';
+import { previewSize } from './fan-out/preview-size.js';
 import type { EngineDeps, EngineEvent, EngineResult, GenerationPlan, RewardSpec, RunOptions, TraceEntry } from './generation-plan.js';
 import { SeedAllocator } from './noise/seed-allocator.js';
 import { aggregateRewards, weightedMeanScore, type Calibrations } from './rewards/aggregate-rewards.js';
@@ -24,13 +28,18 @@ export class GenerationSession {
   readonly trace: TraceEntry[] = [];
   readonly warnings: string[] = [];
   readonly usage: UsageMeter;
+  /** The request's NFE account: every generator call reserves its NFEs here before it starts. */
+  readonly nfe: NfeLedger;
   readonly seeds: SeedAllocator;
   readonly control: RunControl;
   readonly now: () => number;
   /** Reward models with merged duplicate names. */
   readonly rewards: readonly RewardSpec[];
+  /** The reward models asked about x̂₀ previews: those that judge previews, or all when none says it does. */
+  readonly previewRewards: readonly RewardSpec[];
   private readonly calibrations: Calibrations;
   private readonly pipeline: Omit<PipelineContext, 'onSettled'>;
+  private readonly imageCap: number;
   private spent = 0;
   private lastBestId: string | null = null;
   private readonly portWarnings = new Set<string>();
@@ -44,7 +53,9 @@ export class GenerationSession {
     tuning: SessionTuning = {},
   ) {
     this.now = deps.now ?? (() => performance.now());
-    this.usage = new UsageMeter(this.now);
+    this.nfe = new NfeLedger(nfeCap(plan), hardNfeCap(plan));
+    this.imageCap = imageBudget(plan);
+    this.usage = new UsageMeter(this.now, this.nfe);
     this.seeds = new SeedAllocator(plan.seed);
     this.control = new RunControl(this.now, plan.deadlineMs, options.abortSignal, options.stopSignal);
     for (const signal of [this.control.signal, this.control.stopSignal]) deps.allowManyListeners?.(signal);
@@ -58,15 +69,20 @@ export class GenerationSession {
       calibrations[spec.model] = entry.calibration;
     }
     this.calibrations = calibrations;
+    const judging = scorers.filter((entry) => entry.scorer.judgesPreviews === true);
+    const previewScorers = judging.length > 0 ? judging : scorers;
+    this.previewRewards = this.rewards.filter((spec) => previewScorers.some((entry) => entry.model === spec.model));
     this.pipeline = {
       generator: deps.generator,
       scorers,
+      previewScorers,
+      nfe: this.nfe,
       imageSink: deps.imageSink,
       signal: this.control.signal,
       stopSignal: this.control.stopSignal,
       usage: this.usage,
       scoringPrompt: plan.prompt,
-      settings: this.candidateSettings,
+      settings: { ...this.candidateSettings, preview: previewSize(plan.width, plan.height) },
       mayStart: (expectedMs) => this.mayStart(expectedMs),
       onDispatched: () => this.progress(),
       onStored: () => this.progress(),
@@ -86,9 +102,31 @@ export class GenerationSession {
     };
   }
 
-  /** Images left in the budget. */
+  /** Images left in the budget (final images; previews and checkpoints count only in NFEs). */
   get remaining(): number {
-    return this.plan.search.budget - this.spent;
+    return this.imageCap - this.spent;
+  }
+
+  /** NFEs left in the budget (reserved calls count as spent). */
+  get remainingNfe(): number {
+    return Math.max(0, this.nfe.remaining);
+  }
+
+  /** Whether some of the plan's scorers declare their preview scores meaningful. */
+  get previewsJudged(): boolean {
+    return this.rewards.some((spec) => this.deps.scorers[spec.model]?.scorer.judgesPreviews === true);
+  }
+
+  /** Whole images of `steps` steps that still fit both budgets, keeping `reserveNfe` NFEs aside. */
+  affordableImages(steps: number, reserveNfe = 0): number {
+    const cost = segmentNfe(0, steps, this.plan.guidance);
+    return Math.max(0, Math.min(this.remaining, Math.floor((this.remainingNfe - reserveNfe) / cost)));
+  }
+
+  /** NFEs a request will cost. */
+  plannedNfe(request: CandidateRequest): number {
+    const span = requestSpan(request);
+    return segmentNfe(span.from, span.to, this.plan.guidance);
   }
 
   /** Whether the deadline passed or the client left: no new work may start. */
@@ -101,9 +139,13 @@ export class GenerationSession {
    * Throws BudgetExceededError if they do not fit the budget; creates nothing once stopped.
    */
   async evaluate(requests: readonly CandidateRequest[]): Promise<CandidateRecord[]> {
-    if (requests.length > this.remaining) throw new BudgetExceededError(requests.length, this.remaining);
+    const images = requests.filter(endsSchedule).length;
+    if (images > this.remaining) throw new BudgetExceededError(images, this.remaining);
+    const nfe = requests.reduce((sum, request) => sum + this.plannedNfe(request), 0);
+    if (nfe > this.remainingNfe) throw new BudgetExceededError(nfe, this.remainingNfe, 'NFEs');
     if (requests.length === 0 || this.stopped()) return [];
-    this.spent += requests.length;
+    this.spent += images;
+    this.nfe.reserve(nfe);
     const created = requests.map((request) => {
       const record: CandidateRecord = {
         index: this.records.length,
@@ -128,7 +170,7 @@ export class GenerationSession {
    * those records (rank is relative): ids map to rewards; failed and pending records are absent.
    */
   rewardsUpTo(end: number = this.records.length, method = this.plan.aggregate): Map<string, number> {
-    const scored = this.records.slice(0, end).filter((record) => record.status === 'scored');
+    const scored = this.records.slice(0, end).filter((record) => record.status === 'scored' && endsSchedule(record.request));
     const values = aggregateRewards(
       scored.map((record) => record.scores),
       this.rewards,
@@ -143,6 +185,32 @@ export class GenerationSession {
     return rewards;
   }
 
+  /**
+   * Preview rewards of a cohort of unfinished segments, aggregated (plan.aggregate) over exactly these
+   * records with the reward models that judge previews: ids map to rewards; unscored records are absent.
+   * Never mixed with final rewards.
+   */
+  previewRewardsOf(cohort: readonly CandidateRecord[]): Map<string, number> {
+    const scored = cohort.filter((record) => record.status === 'scored' && Object.keys(record.previewScores ?? {}).length > 0);
+    const values = aggregateRewards(scored.map((record) => record.previewScores ?? {}), this.previewRewards, this.plan.aggregate, this.calibrations);
+    const rewards = new Map<string, number>();
+    scored.forEach((record, index) => {
+      const value = values[index];
+      if (value !== null && value !== undefined) rewards.set(record.id, value);
+    });
+    return rewards;
+  }
+
+  /** Weighted mean of a segment's raw preview scores (FK steering's intermediate reward), null when unscored. */
+  previewRawScore(record: CandidateRecord): number | null {
+    return record.status === 'scored' ? weightedMeanScore(record.previewScores ?? {}, this.previewRewards) : null;
+  }
+
+  /** Forgets the checkpoints of records no strategy will resume (they are large). */
+  releaseLatents(records: Iterable<CandidateRecord>): void {
+    for (const record of records) delete record.latents;
+  }
+
   /** The best scored record among `candidates` by rewards over the first `end` records; ties to the earlier. */
   bestAmong(candidates: readonly CandidateRecord[], rewards: Map<string, number> = this.rewardsUpTo()): CandidateRecord | null {
     const index = argmaxReward(candidates.map((record) => rewards.get(record.id) ?? null));
@@ -151,7 +219,7 @@ export class GenerationSession {
 
   /** Weighted mean of a record's raw scores: what `threshold` and `target` compare against. */
   rawScore(record: CandidateRecord): number | null {
-    return record.status === 'scored' ? weightedMeanScore(record.scores, this.rewards) : null;
+    return record.status === 'scored' && endsSchedule(record.request) ? weightedMeanScore(record.scores, this.rewards) : null;
   }
 
   /** Whether search may stop early: the best raw score so far reaches plan.search.threshold. */
@@ -251,7 +319,7 @@ export class GenerationSession {
   /** Drops the records that never reached the generator (a suffix: batches are dispatched in order) and refunds them. */
   dropUndispatched(): void {
     const kept = this.records.filter((record) => record.dispatched);
-    this.spent -= this.records.length - kept.length;
+    this.spent -= this.records.filter((record) => !record.dispatched && endsSchedule(record.request)).length;
     this.records.splice(0, this.records.length, ...kept);
   }
 

@@ -5,10 +5,12 @@ export type {
   EngineResult,
   GenerationPlan,
   ImageSink,
+  ParticlePotential,
   PromptOptimizationPlan,
   RewardSpec,
   RunOptions,
   ScorerEntry,
+  SearchMethod,
   SearchPlan,
   StopReason,
   TraceEntry,
@@ -23,5 +25,6 @@ export { aggregateRewards, weightedMeanScore } from './rewards/aggregate-rewards
 export { buildOpt2iMessages, OPT2I_SYSTEM_PROMPT } from './prompt/opt2i-meta-prompt.js';
 export type { Opt2iHistoryEntry } from './prompt/opt2i-meta-prompt.js';
 export { parseOpt2iReply } from './prompt/opt2i-reply-parser.js';
-export { effectiveSearchSteps } from './budget/budget-split.js';
+export { COMPUTE_AWARE_METHODS, effectiveSearchSteps, imageBudget, isComputeAware } from './budget/budget-split.js';
+export { imageNfe, nfeCap, segmentNfe } from './budget/nfe-cost.js';
 export { abortsInFlight, stopReasonOf } from './budget/run-control.js';

@@ -1,5 +1,6 @@
-import { finalReserve, effectiveSearchSteps } from './budget/budget-split.js';
-import type { CandidateRecord } from './candidate-record.js';
+import { finalReserve, effectiveSearchSteps, isComputeAware } from './budget/budget-split.js';
+import { imageNfe } from './budget/nfe-cost.js';
+import { endsSchedule, type CandidateRecord } from './candidate-record.js';
 import type { EngineDeps, EngineResult, GenerationPlan, RunOptions, TraceEntry } from './generation-plan.js';
 import { GenerationSession, type SessionTuning } from './generation-session.js';
 import { validatePlan } from './plan-validation.js';
@@ -27,19 +28,24 @@ export async function runGeneration(plan: GenerationPlan, deps: EngineDeps, opti
   let final: { final: CandidateRecord; draft: CandidateRecord } | null = null;
   session.snapshotBuilder = () => assembleResult(session, optimizedPrompt, final, false);
   try {
+    const method = searchMethodFor(session);
     const searchSteps = effectiveSearchSteps(plan);
-    if (plan.search.searchSteps !== searchSteps && plan.search.searchSteps < plan.steps) {
+    if (isComputeAware(method) && plan.search.searchSteps < plan.steps) {
+      session.warn(`search_steps ${plan.search.searchSteps} not used: ${method} finishes its own trajectories at ${plan.steps} steps`);
+    } else if (plan.search.searchSteps !== searchSteps && plan.search.searchSteps < plan.steps) {
       session.warn(`search_steps ${plan.search.searchSteps} not used: a budget of ${plan.search.budget} leaves no image to regenerate the winner at ${plan.steps} steps, so search ran at ${plan.steps}`);
     }
     const reserve = finalReserve(plan);
+    const reserveNfe = reserve > 0 ? imageNfe(plan.steps, plan.guidance) : 0;
     const optimized = await session.usage.time('prompt', () => optimizePrompt(session, searchSteps));
     optimizedPrompt = optimized.prompt;
-    const strategy = searchStrategyFor(plan.search.method);
+    const strategy = searchStrategyFor(method);
     const outcome = await session.usage.time('search', () =>
       strategy.run(session, {
         prompt: optimized.prompt,
-        budget: Math.max(0, session.remaining - reserve),
+        budget: Math.max(0, Math.min(session.remaining - reserve, session.affordableImages(searchSteps, reserveNfe))),
         steps: searchSteps,
+        reserveNfe,
         startingCandidates: optimized.candidatesOfPrompt,
       }),
     );
@@ -83,10 +89,25 @@ function withThresholdNote(session: GenerationSession, trace: readonly TraceEntr
   return entries;
 }
 
+/**
+ * The search method that runs: the plan's, or best_of_n with a warning when a compute-aware method meets a
+ * v1 generator (it cannot stop part-way or resume).
+ */
+function searchMethodFor(session: GenerationSession): GenerationPlan['search']['method'] {
+  const { method } = session.plan.search;
+  if (!isComputeAware(method) || session.deps.generator.specificationVersion === 'v2') return method;
+  session.warn(`search method ${method} needs a generator-v2 backend (partial schedules, checkpoints, previews); generator ${session.deps.generator.modelId} speaks v1, so best_of_n ran instead`);
+  return 'best_of_n';
+}
+
 /** Regenerates the best draft at full steps (phase 'final') when search ran at fewer steps and time allows. */
 async function regenerateWinner(session: GenerationSession, searchSteps: number): Promise<{ final: CandidateRecord; draft: CandidateRecord } | null> {
   const { plan } = session;
   if (searchSteps >= plan.steps || session.remaining < 1 || session.stopped()) return null;
+  if (session.remainingNfe < imageNfe(plan.steps, plan.guidance)) {
+    session.warn(`the winner was not regenerated at ${plan.steps} steps: retries spent the NFEs kept for it`);
+    return null;
+  }
   const draft = session.bestAmong(session.records);
   if (!draft) return null;
   const [final] = await session.evaluate([{ prompt: draft.request.prompt, noise: draft.request.noise, steps: plan.steps, phase: 'final', round: 0 }]);
@@ -115,7 +136,8 @@ function assembleResult(
   const finalScored = final && final.final.status === 'scored' ? final : null;
   const warnings = [...session.warnings];
   let bestPosition = finalScored ? records.indexOf(finalScored.final) : (order[0] ?? -1);
-  const scored = records.filter((record) => record.status === 'scored');
+  // previews of unfinished trajectories are never returned as images
+  const scored = records.filter((record) => record.status === 'scored' && endsSchedule(record.request));
   if (bestPosition === -1 && scored.length > 0) {
     // every scorer abstained on every image: no order is invented, the first image is returned
     bestPosition = records.indexOf(scored[0]!);

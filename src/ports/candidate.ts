@@ -1,4 +1,5 @@
 import type { NoiseRecipe } from './noise-recipe.js';
+import type { SamplerSpec } from './sampler.js';
 import type { ScoreDetail } from './scorer.js';
 
 /** Scores of one image, keyed by scorer model id (`{geneval: 0.5, aesthetic: 6.1}`). */
@@ -33,5 +34,28 @@ export interface Candidate {
   /** Where the image bytes can be fetched (set once stored). */
   readonly url?: string;
   readonly nfe: number;
+  /** Set when the candidate ran only part of its schedule or resumed another's checkpoint (generator v2). */
+  readonly segment?: CandidateSegment;
   readonly error?: { readonly code: string; readonly message: string };
+}
+
+/**
+ * A candidate that is one segment of a trajectory: it ran schedule positions [from, to) of its `steps`,
+ * from its noise (no parent) or from the checkpoint its parent returned. When to < steps its image is
+ * an x̂₀ preview and its scores are `previewScores` (its `scores` stay empty and its reward null: a
+ * preview never counts as a final image). Following parents back reproduces the trajectory exactly.
+ */
+export interface CandidateSegment {
+  readonly from: number;
+  readonly to: number;
+  /** Id of the candidate whose checkpoint it resumed. */
+  readonly parentId?: string;
+  /** The noise its parent's latent was re-noised with before it ran (search over paths). */
+  readonly renoise?: NoiseRecipe;
+  /** The stochastic sampler it ran with (absent: deterministic DDIM). */
+  readonly sampler?: SamplerSpec;
+  /** Raw preview scores per scorer model (only scorers that judge previews). */
+  readonly previewScores?: Scores;
+  /** Size in characters of the checkpoint it returned (what resuming it moves over the network). */
+  readonly checkpointChars?: number;
 }

@@ -1,5 +1,5 @@
 export type { Blob, BlobInfo, BlobStore, ListPage, ListPageOptions, PresignOptions, PutOptions } from './blob-store.js';
-export type { Candidate, CandidatePhase, Scores } from './candidate.js';
+export type { Candidate, CandidatePhase, CandidateSegment, Scores } from './candidate.js';
 export type { ChatMessage, ChatModelV1, ChatOptions, ChatResult } from './chat-model.js';
 export {
   AbortedError,
@@ -11,7 +11,24 @@ export {
   UnknownModelError,
   isRetryableStatus,
 } from './errors.js';
-export type { GenerateItem, GenerateOptions, GenerateResult, GeneratedImage, GeneratorV1 } from './generator.js';
+export { evaluationsPerStep } from './generator.js';
+export type {
+  GenerateItem,
+  GenerateItemV2,
+  GenerateOptions,
+  GenerateOptionsV2,
+  GenerateResult,
+  GenerateResultV2,
+  GeneratedImage,
+  GeneratedSegment,
+  Generator,
+  GeneratorV1,
+  GeneratorV2,
+} from './generator.js';
+export { latentCheckpointSchema, MAX_CHECKPOINT_CHARS } from './latent-checkpoint.js';
+export type { LatentCheckpoint, LatentDtype } from './latent-checkpoint.js';
+export { fmix32, samplerStepSeed } from './sampler.js';
+export type { SamplerSpec } from './sampler.js';
 export type { ImageRef } from './image-ref.js';
 export type { GenerationJob, JobRunner } from './job-runner.js';
 export { noiseRecipeSchema } from './noise-recipe.js';

@@ -48,5 +48,11 @@ export interface ScorerV1 {
   readonly maxConcurrency: number;
   /** Nominal score range, for documentation and the models listing. */
   readonly range?: { readonly min: number; readonly max: number };
+  /**
+   * Optional capability: its scores of low-resolution x̂₀ previews (unfinished trajectories, see
+   * GeneratorV2) track its scores of the finished images, so preview-based search may prune on them.
+   * Scorers without it are not asked about previews.
+   */
+  readonly judgesPreviews?: boolean;
   doScore(options: ScoreOptions): Promise<ScoreResult>;
 }

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { promptOptimizationMethodSchema, promptOptimizationModeSchema, rewardAggregateSchema, searchMethodSchema, stallPolicySchema } from './generation-request.js';
+import { particlePotentialSchema, promptOptimizationMethodSchema, promptOptimizationModeSchema, rewardAggregateSchema, searchMethodSchema, stallPolicySchema } from './generation-request.js';
 
 /** A candidate id within its generation: `c000`, `c001`, … */
 export const CANDIDATE_ID_PATTERN = /^c\d{3,6}$/;
@@ -51,6 +51,19 @@ export const scoreDetailSchema = z
   .openapi('ScoreDetail');
 
 /** One candidate image of a generation. */
+/** The part of its schedule a candidate ran (compute-aware search). */
+export const candidateSegmentSchema = z
+  .object({
+    from: z.number().int().min(0).openapi({ description: 'First schedule step it ran.' }),
+    to: z.number().int().min(1).openapi({ description: 'Step it stopped at (exclusive); below `steps` its image is an x̂₀ preview, not a final image.' }),
+    parent_id: z.string().regex(CANDIDATE_ID_PATTERN).optional().openapi({ description: 'The candidate whose latent checkpoint it resumed.' }),
+    renoise: noiseRecipeWireSchema.optional().openapi({ description: 'The noise its parent\'s latent was re-noised with first (search over paths).' }),
+    sampler: z.object({ eta: z.number(), seed: z.number().int() }).optional().openapi({ description: 'The stochastic sampler (DDIM with η > 0) and its seed; absent: deterministic.' }),
+    preview_scores: z.record(z.string(), z.number()).optional().openapi({ description: 'Raw scores of its preview (only scorers that judge previews); never a final score: `scores` stay empty and `reward` null.' }),
+    checkpoint_chars: z.number().int().min(0).optional().openapi({ description: 'Size of the latent checkpoint it returned (base64 characters).' }),
+  })
+  .openapi('CandidateSegment', { description: 'One segment of a trajectory: following `parent_id` back reproduces the trajectory exactly.' });
+
 export const candidateSchema = z
   .object({
     id: z.string().regex(CANDIDATE_ID_PATTERN).openapi({ example: 'c000' }),
@@ -72,6 +85,7 @@ export const candidateSchema = z
     }),
     nfe: z.number().int().min(0).openapi({ description: 'Denoiser evaluations this image cost.' }),
     media_type: z.string().optional().openapi({ example: 'image/png' }),
+    segment: candidateSegmentSchema.optional().openapi({ description: 'Set when it ran part of its schedule or resumed a checkpoint (preview_prune, paths, particles).' }),
     url: z.string().optional().openapi({ format: 'uri-reference', description: 'The image (`GET /v1/generations/{id}/candidates/{candidateId}`): relative unless the deployment sets a public URL.' }),
     error: errorDetailSchema.optional(),
   })
@@ -103,6 +117,8 @@ export const usageSchema = z
     search_nfe: z.number().int().min(0),
     final_nfe: z.number().int().min(0),
     calls: z.record(z.string(), z.number().int().min(0)).openapi({ description: 'Calls per port (`generator`, `scorer`, `rewriter`, `chat`).' }),
+    previews: z.number().int().min(0).optional().openapi({ description: 'x̂₀ previews of unfinished trajectories (not images; their NFEs are in search_nfe).' }),
+    failed_nfe: z.number().int().min(0).optional().openapi({ description: 'NFEs of generator calls that started and returned nothing (failed, retried, aborted): charged to `budget_nfe` as spent, so nfe + failed_nfe ≤ budget_nfe.' }),
     ms: z.record(z.string(), z.number()).openapi({ description: 'Milliseconds per phase, and `total`.' }),
   })
   .openapi('Usage');
@@ -141,6 +157,18 @@ export const resolvedRequestSchema = z
         on_stall: stallPolicySchema,
         threshold: z.number().optional(),
       })
+        budget_nfe: z.number().int().optional(),
+        preview_steps: z.number().int().optional(),
+        keep: z.number().optional(),
+        paths: z.number().int().optional(),
+        path_start: z.number().int().optional(),
+        path_forward: z.number().int().optional(),
+        path_backward: z.number().int().optional(),
+        particles: z.number().int().optional(),
+        resample_every: z.number().int().optional(),
+        potential: particlePotentialSchema.optional(),
+        lambda: z.number().optional(),
+        eta: z.number().optional(),
       .openapi('ResolvedSearch'),
     rewards: z.array(resolvedRewardSchema),
     aggregate: rewardAggregateSchema,

@@ -22,6 +22,9 @@ export const LIMITS = {
   optimizationNoises: 16,
   neighbors: 16,
   seedMax: 0xffffffff,
+  budgetNfe: 51_200,
+  paths: 64,
+  particles: 64,
 } as const;
 
 /** Prompt optimization methods. */
@@ -36,8 +39,16 @@ export const promptOptimizationModeSchema = z
 
 /** Noise search methods. */
 export const searchMethodSchema = z
-  .enum(['best_of_n', 'zero_order'])
-  .openapi('SearchMethod', { description: '`best_of_n`: independent initial noises; `zero_order`: walks the neighbourhood of the best noise so far.' });
+  .enum(['best_of_n', 'zero_order', 'preview_prune', 'paths', 'particles'])
+  .openapi('SearchMethod', {
+    description:
+      '`best_of_n`: independent initial noises; `zero_order`: walks the neighbourhood of the best noise so far; `preview_prune`: successive halving over noises on cheap x̂₀ previews, the winner finished from its checkpoint; `paths`: search over paths (denoise, re-noise with fresh noises, denoise back, keep the best); `particles`: FK steering (stochastic sampler, resampling on preview rewards). The last three need a generator-v2 backend (else best_of_n runs, with a warning).',
+  });
+
+/** FK steering's potentials. */
+export const particlePotentialSchema = z
+  .enum(['max', 'difference', 'sum'])
+  .openapi('ParticlePotential', { description: 'Particles: the potential on a lineage\'s intermediate rewards — the best so far, the latest change, or the sum.' });
 
 /** What zero-order search does when no neighbour improves. */
 export const stallPolicySchema = z.enum(['restart', 'shrink']).openapi('StallPolicy', { description: '`restart`: draw a fresh pivot noise; `shrink`: narrow the angle around the pivot.' });
@@ -83,8 +94,26 @@ export const searchSchema = z
     on_stall: stallPolicySchema.prefault('restart').openapi({ description: 'Zero-order: what to do when no neighbour improves.' }),
     threshold: z.number().optional().openapi({ description: 'Stop early once the best reward reaches this.' }),
   })
+    budget_nfe: z
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.budgetNfe)
+      .optional()
+      .openapi({ description: `Denoiser evaluations (NFEs: steps, ×2 with guidance > 1) the whole request may spend — previews, prompt judging, regenerations and retries included; never exceeded (a call that could overshoot is not started). With \`budget\` too, the tighter binds (\`budget\` images are worth the NFEs of that many full-step images).` }),
+    preview_steps: z.number().int().min(1).max(LIMITS.steps).optional().openapi({ description: 'preview_prune: the step of the first preview. Default: steps/4.' }),
+    keep: z.number().gt(0).max(1).optional().openapi({ description: 'preview_prune: share of trajectories kept at each preview. Default 0.5 (successive halving).' }),
+    paths: z.number().int().min(1).max(LIMITS.paths).optional().openapi({ description: 'paths: N, paths kept per round (each re-noised with `neighbors` fresh noises). Default: as many as the budget affords.' }),
+    path_start: z.number().int().min(1).max(LIMITS.steps).optional().openapi({ description: 'paths: the step where the search over paths begins. Default: steps/2.' }),
+    path_forward: z.number().int().min(1).max(LIMITS.steps).optional().openapi({ description: 'paths: Δf, steps re-noised back per round. Default: steps/10.' }),
+    path_backward: z.number().int().min(1).max(LIMITS.steps).optional().openapi({ description: 'paths: Δb, steps denoised after re-noising; more than Δf. Default: 2·Δf.' }),
+    particles: z.number().int().min(1).max(LIMITS.particles).optional().openapi({ description: 'particles: K. Default: as many as the budget affords, at most 16.' }),
+    resample_every: z.number().int().min(1).max(LIMITS.steps).optional().openapi({ description: 'particles: steps between resamplings. Default: steps/5.' }),
+    potential: particlePotentialSchema.optional().openapi({ description: 'particles: the potential. Default `max`.' }),
+    lambda: z.number().min(0).max(1000).optional().openapi({ description: 'particles: λ, the potential\'s inverse temperature on raw preview scores. Default 10.' }),
+    eta: z.number().min(0).max(1).optional().openapi({ description: 'particles: η of the stochastic sampler (1: DDPM). Default 1.' }),
   .strict()
-  .openapi({ description: 'Noise search under the image budget.' });
+  .openapi({ description: 'Noise search under the image budget and, when given, the NFE budget.' });
 
 /** One reward model and its weight. */
 export const rewardSchema = z

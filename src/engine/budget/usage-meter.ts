@@ -1,5 +1,6 @@
 import type { CandidatePhase } from '../../ports/index.js';
 import type { Usage } from '../generation-plan.js';
+import { NfeLedger } from './nfe-ledger.js';
 
 /** The ports whose calls are counted. */
 export type CountedPort = 'generator' | 'scorer' | 'rewriter' | 'chat';
@@ -10,13 +11,23 @@ export class UsageMeter {
   private readonly nfe: Record<CandidatePhase, number> = { prompt: 0, search: 0, final: 0 };
   private readonly calls: Record<CountedPort, number> = { generator: 0, scorer: 0, rewriter: 0, chat: 0 };
   private readonly ms: Record<string, number> = {};
+  private previews = 0;
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly ledger: NfeLedger = new NfeLedger(Number.POSITIVE_INFINITY),
+  ) {}
 
   /** Counts one image the generator returned, with the NFEs it cost (failed and aborted calls produce none). */
   addImage(phase: CandidatePhase, nfe: number): void {
     this.images[phase] += 1;
     this.nfe[phase] += nfe;
+  }
+
+  /** Counts the NFEs of a segment that stopped before the end of its schedule (an x̂₀ preview when it returned one). */
+  addPartial(phase: CandidatePhase, nfe: number, withPreview: boolean): void {
+    this.nfe[phase] += nfe;
+    if (withPreview) this.previews += 1;
   }
 
   /** Counts one call (each retry is a call). */
@@ -55,6 +66,8 @@ export class UsageMeter {
       promptNfe: this.nfe.prompt,
       searchNfe: this.nfe.search,
       finalNfe: this.nfe.final,
+      previews: this.previews,
+      failedNfe: this.ledger.failed,
       calls: { ...this.calls },
       ms: { ...this.ms },
     };

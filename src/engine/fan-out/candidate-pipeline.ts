@@ -1,18 +1,26 @@
-import type { GeneratedImage, GeneratorV1, ImageRef, ScorerV1, Warning } from '../../ports/index.js';
+import type { GeneratedSegment, Generator, ImageRef, ScorerV1, Warning } from '../../ports/index.js';
 import { DiffalignError } from '../../ports/index.js';
+import { segmentNfe } from '../budget/nfe-cost.js';
+import type { NfeLedger } from '../budget/nfe-ledger.js';
 import type { UsageMeter } from '../budget/usage-meter.js';
-import { failRecord, type CandidateRecord } from '../candidate-record.js';
+import { endsSchedule, failRecord, requestSpan, type CandidateRecord } from '../candidate-record.js';
+import { RetryOverBudgetError } from '../engine-errors.js';
 import type { ImageSink } from '../generation-plan.js';
 import { raceAbort } from './abortable.js';
+import { callGenerator, itemOf, type ItemSettings } from './generator-call.js';
 import { latencyOf } from './latency-estimates.js';
 import { limiterFor } from './port-limiters.js';
 import { retryCall } from './retry-call.js';
 
 /** Everything the pipeline needs to turn candidate records into scored images. */
 export interface PipelineContext {
-  readonly generator: GeneratorV1;
+  readonly generator: Generator;
   /** One entry per reward model of the plan. */
   readonly scorers: readonly { readonly model: string; readonly scorer: ScorerV1 }[];
+  /** The reward models that judge x̂₀ previews of unfinished segments. */
+  readonly previewScorers: readonly { readonly model: string; readonly scorer: ScorerV1 }[];
+  /** The request's NFE account (the first attempt of every batch is reserved before the pipeline runs). */
+  readonly nfe: NfeLedger;
   readonly imageSink: ImageSink;
   /** Hard stop: aborts in-flight calls. */
   readonly signal: AbortSignal;
@@ -21,7 +29,7 @@ export interface PipelineContext {
   readonly usage: UsageMeter;
   /** What scorers judge images against: always the user's original prompt, so every candidate is comparable. */
   readonly scoringPrompt: string;
-  readonly settings: { readonly negativePrompt?: string; readonly guidance: number; readonly width: number; readonly height: number };
+  readonly settings: ItemSettings;
   /**
    * Asked right before a generator call starts, with the expected milliseconds of the call and of scoring
    * its images (undefined while unknown): false leaves the batch unstarted (it could not finish in time).
@@ -56,8 +64,15 @@ export async function runCandidatePipeline(records: readonly CandidateRecord[], 
 
 async function runBatch(batch: readonly CandidateRecord[], context: PipelineContext): Promise<void> {
   const { generator, settings } = context;
-  const units = batch.reduce((sum, record) => sum + record.request.steps, 0);
-  let images: readonly GeneratedImage[];
+  const units = batch.reduce((sum, record) => {
+    const span = requestSpan(record.request);
+    return sum + (span.to - span.from);
+  }, 0);
+  const planned = batch.reduce((sum, record) => sum + plannedNfe(record, settings.guidance), 0);
+  // evaluate() reserved the first attempt's NFEs; a retry reserves its own, a call that ran and failed keeps its share
+  let reserved = planned;
+  let started = false;
+  let outputs: readonly GeneratedSegment[];
   const uploads = new Map<CandidateRecord, { putUrl: string; readUrl: string; url: string }>();
   try {
     const result = await callPort(generator, 'generator', context, context.stopSignal, async (abortSignal, attempt) => {
@@ -67,64 +82,83 @@ async function runBatch(batch: readonly CandidateRecord[], context: PipelineCont
         context.onDispatched(batch);
         if (generator.acceptsUploads && context.imageSink.prepareUpload) {
           for (const record of batch) {
+            if (!endsSchedule(record.request)) continue;
             const upload = await context.imageSink.prepareUpload(record.id, 'image/png');
             if (upload) uploads.set(record, upload);
           }
         }
+      } else {
+        if (started) context.nfe.fail(reserved);
+        reserved = 0;
+        started = false;
+        if (!context.nfe.tryReserve(planned)) throw new RetryOverBudgetError(planned, context.nfe.remaining);
+        reserved = planned;
       }
-      return generator.doGenerate({
-        items: batch.map((record) => {
-          const upload = uploads.get(record);
-          return {
-            prompt: record.request.prompt,
-            ...(settings.negativePrompt !== undefined ? { negativePrompt: settings.negativePrompt } : {}),
-            noise: record.request.noise,
-            steps: record.request.steps,
-            guidance: settings.guidance,
-            width: settings.width,
-            height: settings.height,
-            format: 'png' as const,
-            ...(upload ? { output: { putUrl: upload.putUrl } } : {}),
-          };
-        }),
-        abortSignal,
-      });
+      const items = batch.map((record) => itemOf(record, settings, uploads.get(record)?.putUrl));
+      started = true;
+      return callGenerator(generator, batch, items, abortSignal);
     }, units);
-    images = result.images;
+    outputs = result.outputs;
+    context.nfe.settle(reserved, outputs.reduce((sum, output) => sum + output.nfe, 0));
     context.onWarnings(`generator ${generator.modelId}`, result.warnings);
   } catch (error) {
+    if (started) context.nfe.fail(reserved);
+    else context.nfe.refund(reserved);
     if (!batch.some((record) => record.dispatched)) return;
     for (const record of batch) settle(record, errorOf(error, 'generation_failed', context.signal), context);
     return;
   }
-  const delivered: { record: CandidateRecord; image: ImageRef }[] = [];
+  const finals: { record: CandidateRecord; image: ImageRef }[] = [];
+  const previews: { record: CandidateRecord; image: ImageRef }[] = [];
   batch.forEach((record, index) => {
-    const generated = images[index];
+    const generated = outputs[index];
     if (!generated) {
-      failRecord(record, { code: 'invalid_response', message: `generator returned ${images.length} images for ${batch.length} items` });
+      failRecord(record, { code: 'invalid_response', message: `generator returned ${outputs.length} outputs for ${batch.length} items` });
       return;
     }
     record.nfe = generated.nfe;
+    const final = endsSchedule(record.request);
+    if (generated.latents) {
+      record.latents = generated.latents;
+      record.checkpointChars = generated.latents.data.length;
+    }
+    if (final) context.usage.addImage(record.request.phase, generated.nfe);
+    else context.usage.addPartial(record.request.phase, generated.nfe, generated.image !== undefined);
+    if (record.request.segment?.returnLatents && !final && !generated.latents) {
+      failRecord(record, { code: 'invalid_response', message: 'generator returned no checkpoint for a segment that asked for one' });
+    }
+    if (!generated.image) {
+      if (final) failRecord(record, { code: 'invalid_response', message: 'generator returned no image for an item that reached the end of its schedule' });
+      return;
+    }
     record.mediaType = generated.image.mediaType ?? 'image/png';
-    context.usage.addImage(record.request.phase, generated.nfe);
+    const target = final ? finals : previews;
     const upload = uploads.get(record);
     if (upload && generated.image.type === 'url') {
       // the endpoint wrote the image into the store itself: keep the API link, let scorers read it presigned
       record.url = upload.url;
       context.onStored(record);
-      delivered.push({ record, image: { type: 'url', url: upload.readUrl, mediaType: record.mediaType } });
+      target.push({ record, image: { type: 'url', url: upload.readUrl, mediaType: record.mediaType } });
       return;
     }
-    delivered.push({ record, image: generated.image });
+    target.push({ record, image: generated.image });
   });
+  const delivered = [...finals, ...previews];
   await Promise.all([
     ...delivered.filter((entry) => entry.record.url === undefined).map((entry) => storeImage(entry.record, entry.image, context)),
-    ...context.scorers.map((entry) => scoreWith(entry.model, entry.scorer, delivered, context)),
+    ...context.scorers.map((entry) => scoreWith(entry.model, entry.scorer, finals, context, 'final')),
+    ...(previews.length > 0 ? context.previewScorers.map((entry) => scoreWith(entry.model, entry.scorer, previews, context, 'preview')) : []),
   ]);
   for (const record of batch) {
     if (record.status === 'pending') record.status = 'scored';
     context.onSettled(record);
   }
+}
+
+/** NFEs a record is planned to cost: its span of the schedule, ×2 with guidance. */
+export function plannedNfe(record: CandidateRecord, guidance: number): number {
+  const span = requestSpan(record.request);
+  return segmentNfe(span.from, span.to, guidance);
 }
 
 /** Expected milliseconds of generating a batch and scoring its images, from the ports' latency estimates. */
@@ -162,7 +196,9 @@ async function scoreWith(
   scorer: ScorerV1,
   delivered: readonly { record: CandidateRecord; image: ImageRef }[],
   context: PipelineContext,
+  kind: 'final' | 'preview',
 ): Promise<void> {
+  if (delivered.length === 0) return;
   const chunkSize = Math.max(1, scorer.maxBatchSize);
   const chunks: (typeof delivered)[] = [];
   for (let start = 0; start < delivered.length; start += chunkSize) chunks.push(delivered.slice(start, start + chunkSize));
@@ -178,11 +214,15 @@ async function scoreWith(
           const score = result.scores[index];
           const detail = result.details?.[index];
           if (score === null) {
-            entry.record.details[model] = { ...detail, abstained: detail?.abstained ?? `${model} gave no score` };
+            if (kind === 'final') entry.record.details[model] = { ...detail, abstained: detail?.abstained ?? `${model} gave no score` };
             return;
           }
           if (score === undefined || !Number.isFinite(score)) {
             failRecord(entry.record, { code: 'invalid_score', message: `scorer ${model} gave no finite score` });
+            return;
+          }
+          if (kind === 'preview') {
+            (entry.record.previewScores ??= {})[model] = score;
             return;
           }
           entry.record.scores[model] = score;

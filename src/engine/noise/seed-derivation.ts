@@ -1,3 +1,5 @@
+import { fmix32 } from '../../ports/index.js';
+
 /**
  * Derives an unsigned 32-bit seed from (root seed, purpose, index), so every noise of a request is
  * reproducible from `plan.seed` alone and seeds of different purposes never follow the same stream.
@@ -11,10 +13,5 @@ export function deriveSeed(rootSeed: number, purpose: string, index: number): nu
     hash ^= byte;
     hash = Math.imul(hash, 0x01000193);
   }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
+  return fmix32(hash);
 }

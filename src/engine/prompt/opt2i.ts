@@ -1,5 +1,5 @@
 import type { ChatModelV1 } from '../../ports/index.js';
-import type { PromptJudgingSize } from '../budget/budget-split.js';
+import { finalReserveNfe, type PromptJudgingSize } from '../budget/budget-split.js';
 import { errorOf } from '../fan-out/candidate-pipeline.js';
 import { raceAbort } from '../fan-out/abortable.js';
 import { retryCall } from '../fan-out/retry-call.js';
@@ -61,7 +61,7 @@ export async function runOpt2i(
       ended = `the best prompt reached the target ${target}`;
       break;
     }
-    const count = Math.min(size.candidates, Math.floor((cap - spent) / noises.length), Math.floor(session.remaining / noises.length));
+    const count = Math.min(size.candidates, Math.floor((cap - spent) / noises.length), Math.floor(session.affordableImages(steps, finalReserveNfe(plan)) / noises.length));
     if (count < 1) {
       ended = `the budget left no images for another round (${cap} images may go to prompt optimization, ${noises.length} per prompt)`;
       break;

@@ -1,4 +1,5 @@
 import type { NoiseRecipe } from '../../ports/index.js';
+import { finalReserveNfe } from '../budget/budget-split.js';
 import type { CandidateRecord } from '../candidate-record.js';
 import type { GenerationSession } from '../generation-session.js';
 import { singleSeedRecipe } from '../noise/noise-recipes.js';
@@ -44,11 +45,15 @@ export async function judgePrompts(
   round: number,
   steps: number,
 ): Promise<JudgedPrompt[]> {
-  for (const entry of prompts) session.emit({ type: 'prompt', prompt: entry.prompt, source: entry.source, round });
+  // retries may have spent NFEs the prompt budget counted on: judge only the prompts that still fit
+  const affordable = Math.floor(session.affordableImages(steps, finalReserveNfe(session.plan)) / Math.max(1, noises.length));
+  if (affordable < prompts.length) session.warn(`${prompts.length - affordable} candidate prompts were not judged: retries spent the NFEs they needed`);
+  const judged = prompts.slice(0, Math.max(0, affordable));
+  for (const entry of judged) session.emit({ type: 'prompt', prompt: entry.prompt, source: entry.source, round });
   const records = await session.evaluate(
-    prompts.flatMap((entry) => noises.map((noise) => ({ prompt: entry.prompt, noise, steps, phase: 'prompt' as const, round }))),
+    judged.flatMap((entry) => noises.map((noise) => ({ prompt: entry.prompt, noise, steps, phase: 'prompt' as const, round }))),
   );
-  return prompts.map((entry, index) => ({
+  return judged.map((entry, index) => ({
     ...entry,
     round,
     records: records.slice(index * noises.length, (index + 1) * noises.length),

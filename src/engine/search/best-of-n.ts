@@ -21,7 +21,7 @@ export const bestOfN: SearchStrategy = {
     let left = input.budget;
     let stop = searchStop(session, left);
     while (stop === null) {
-      const size = Math.min(waveSize, left, session.remaining);
+      const size = Math.min(waveSize, left, session.affordableImages(input.steps, input.reserveNfe));
       const records = await session.evaluate(
         Array.from({ length: size }, () => ({
           prompt: input.prompt,

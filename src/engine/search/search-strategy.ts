@@ -1,6 +1,6 @@
 import type { CandidateRecord } from '../candidate-record.js';
 import type { GenerationSession } from '../generation-session.js';
-import type { SearchPlan, TraceEntry } from '../generation-plan.js';
+import type { SearchMethod, TraceEntry } from '../generation-plan.js';
 
 /** What a search is asked to do: which prompt, how many images, at how many steps, from which scored images. */
 export interface SearchInput {
@@ -8,6 +8,8 @@ export interface SearchInput {
   /** Images the search may generate (the final reserve and prompt judging already taken out). */
   readonly budget: number;
   readonly steps: number;
+  /** NFEs kept for regenerating the winner after search (v1 strategies leave them). */
+  readonly reserveNfe: number;
   /** Already scored images of this prompt (prompt judging): zero-order may start from the best of them. */
   readonly startingCandidates: readonly CandidateRecord[];
 }
@@ -22,9 +24,12 @@ export interface SearchOutcome {
   readonly stop: SearchStop;
 }
 
-/** A noise-search strategy: spends at most `input.budget` images through `session.evaluate`. */
+/**
+ * A noise-search strategy: spends at most `input.budget` images (v1 strategies) or what is left of the
+ * request's NFEs (compute-aware ones) through `session.evaluate`, planning every call before it starts.
+ */
 export interface SearchStrategy {
-  readonly method: SearchPlan['method'];
+  readonly method: SearchMethod;
   run(session: GenerationSession, input: SearchInput): Promise<SearchOutcome>;
 }
 

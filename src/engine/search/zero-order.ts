@@ -29,9 +29,15 @@ export const zeroOrder: SearchStrategy = {
     for (let step = 0; stop === null; step += 1) {
       const requests: CandidateRequest[] = [];
       const freshPivot = pivot === null;
+      // retries may have spent NFEs the image count still allows
+      const room = Math.min(left, session.affordableImages(input.steps, input.reserveNfe));
+      if (room < 1) {
+        stop = searchStop(session, 0) ?? 'budget';
+        break;
+      }
       const pivotNoise: NoiseRecipe = pivot ? pivot.request.noise : singleSeedRecipe(session.seeds.next('search'));
       if (freshPivot) requests.push(request(input, pivotNoise, step));
-      const count = Math.min(neighbors, left - requests.length);
+      const count = Math.min(neighbors, room - requests.length);
       for (let index = 0; index < count; index += 1) {
         requests.push(request(input, neighborRecipe(pivotNoise, angle, session.seeds.next('neighbor')), step));
       }
