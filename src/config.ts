@@ -4,6 +4,7 @@ import { DiffalignError } from './ports/errors.js';
 import type { SageMakerWorldConfig } from './adapters/sagemaker/index.js';
 import { loadSageMakerConfig } from './runtime/sagemaker-config.js';
 import { LIMITS } from './api/schemas/generation-request.js';
+import { isWebhookSecret } from './api/webhooks/standard-webhooks.js';
 
 /** `DIFFALIGN_CORS_ORIGINS`: empty (no CORS), `*`, or a comma list of origins (`https://app.example.com`). */
 const corsOriginsSchema = z
@@ -73,6 +74,12 @@ const envSchema = z.object({
   DIFFALIGN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   DIFFALIGN_TENANT_MAX_RUNNING: z.coerce.number().int().min(1).max(1024).default(16),
   DIFFALIGN_MAX_BUDGET: z.coerce.number().int().min(1).max(LIMITS.budget).default(LIMITS.budget),
+  DIFFALIGN_WEBHOOK_SECRET: z
+    .string()
+    .refine(isWebhookSecret, 'must be a Standard Webhooks secret: whsec_ followed by the base64 of 16 to 64 bytes')
+    .optional(),
+  DIFFALIGN_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  DIFFALIGN_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
   DIFFALIGN_PLAYGROUND: z.enum(['on', 'off']).default('on'),
 }).superRefine((values, context) => {
   if (values.DIFFALIGN_STORAGE === 's3' && values.DIFFALIGN_S3_BUCKET === undefined) {
@@ -151,6 +158,8 @@ export interface Config {
   readonly corsOrigins: '*' | readonly string[];
   /** Default limits of each keyed tenant (an API key may override them). */
   readonly tenantLimits: { readonly ratePerMinute: number; readonly maxRunning: number; readonly maxBudget: number };
+  /** Webhooks: the signing secret of auth-off requests, attempts per message and the first retry's wait. */
+  readonly webhooks: { readonly secret?: string; readonly attempts: number; readonly retryBaseMs: number };
   /** Whether `GET /` serves the playground page (`DIFFALIGN_PLAYGROUND`, default on). */
   readonly playground: boolean;
 }
@@ -210,6 +219,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd?: string
     authCacheTtlMs: values.DIFFALIGN_AUTH_CACHE_SECONDS * 1000,
     corsOrigins: values.DIFFALIGN_CORS_ORIGINS,
     tenantLimits: { ratePerMinute: values.DIFFALIGN_RATE_PER_MINUTE, maxRunning: values.DIFFALIGN_TENANT_MAX_RUNNING, maxBudget: values.DIFFALIGN_MAX_BUDGET },
+    webhooks: {
+      ...(values.DIFFALIGN_WEBHOOK_SECRET === undefined ? {} : { secret: values.DIFFALIGN_WEBHOOK_SECRET }),
+      attempts: values.DIFFALIGN_WEBHOOK_ATTEMPTS,
+      retryBaseMs: values.DIFFALIGN_WEBHOOK_RETRY_BASE_MS,
+    },
     playground: values.DIFFALIGN_PLAYGROUND === 'on',
   };
 }
@@ -242,5 +256,8 @@ export const CONFIG_DOCS: readonly (readonly [string, string, string])[] = [
   ['DIFFALIGN_RATE_PER_MINUTE', '600', 'requests per minute per keyed tenant in this process (token bucket of a minute\'s worth); over it 429 with Retry-After'],
   ['DIFFALIGN_TENANT_MAX_RUNNING', '16', 'generations a keyed tenant may have queued or running in this process; over it 429 with Retry-After'],
   ['DIFFALIGN_MAX_BUDGET', '256', 'largest search.budget (images) one request may ask for; over it 422 budget_over_limit'],
+  ['DIFFALIGN_WEBHOOK_SECRET', '(none)', 'Standard Webhooks secret (whsec_…) signing the webhooks of requests made while auth is off; keyed requests use their key\'s'],
+  ['DIFFALIGN_WEBHOOK_ATTEMPTS', '5', 'attempts per webhook message (2xx delivers, 410 stops)'],
+  ['DIFFALIGN_WEBHOOK_RETRY_BASE_MS', '2000', 'wait before the second attempt; each later one waits 4 times longer (±20%)'],
   ['DIFFALIGN_PLAYGROUND', 'on', '`on`: GET / serves the playground page; `off`: no page (GET / is 404)'],
 ];

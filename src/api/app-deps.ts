@@ -7,6 +7,7 @@ import type { ProcessInfo } from '../records/instance-liveness.js';
 import type { ApiKeyStore } from './auth/api-key-store.js';
 import type { AuthMode } from './auth/authenticate.js';
 import type { TenantLimits } from './limits/tenant-limits.js';
+import type { WebhookSettings } from './webhooks/app-webhooks.js';
 
 /** Everything the HTTP app needs, injected as a plain object (tests build it with what they need). */
 export interface AppDeps {
@@ -26,6 +27,8 @@ export interface AppDeps {
   readonly limits?: Partial<TenantLimits>;
   /** Whether `GET /` serves the playground page (src/playground) with its own CSP; default: off (runtimes pass `DIFFALIGN_PLAYGROUND`). */
   readonly playground?: boolean;
+  /** Webhooks: the auth-off signing secret, whether loopback http receivers are allowed, the delivery policy. */
+  readonly webhooks?: WebhookSettings;
   /** Origins browser apps may call from (`*` or a list); default: no CORS headers. */
   readonly corsOrigins?: '*' | readonly string[];
   /** Rewards used when a request names none. Default: the first scorer, weight 1. */

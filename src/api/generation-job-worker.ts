@@ -84,6 +84,7 @@ export class GenerationJobWorker {
       id: record.id,
       plan,
       ...(record.metadata ? { metadata: record.metadata } : {}),
+      ...(record.webhook ? { webhook: record.webhook } : {}),
       baseUrl: this.deps.publicUrl ?? '',
       ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
       ...(options.runUntil === undefined ? {} : { runUntil: options.runUntil }),

@@ -10,6 +10,7 @@ import { GenerationJournal } from './generation-journal.js';
 import type { LiveGeneration } from './generation-supervisor.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { GenerationRecord } from './schemas/generation-record.js';
+import type { WebhookSubscription } from './schemas/webhook.js';
 import { describePlan } from './to-generation-plan.js';
 import { resultFields } from './to-generation-record.js';
 
@@ -18,6 +19,8 @@ export interface AcceptedGeneration {
   readonly id: string;
   readonly plan: GenerationPlan;
   readonly metadata?: Record<string, string>;
+  /** Where its webhooks go (`webhook_url`, `webhook_events`) and which key signs them. */
+  readonly webhook?: WebhookSubscription;
   /** Prefix of image URLs (`<base>/v1/generations/<id>/candidates/<cid>`): the configured public URL, or '' for relative links. */
   readonly baseUrl: string;
   /** The HTTP request that submitted it (logs). */
@@ -53,6 +56,7 @@ export function initialRecord(accepted: AcceptedGeneration, nowMs: number, statu
     warnings: [],
     request: describePlan(accepted.plan),
     ...(accepted.metadata ? { metadata: accepted.metadata } : {}),
+    ...(accepted.webhook ? { webhook: accepted.webhook } : {}),
     created_at: new Date(nowMs).toISOString(),
     completed_at: null,
   };

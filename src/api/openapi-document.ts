@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { postErasureRoute, postFeedbackRoute } from './routes/feedback-routes.js';
 import { listGenerationsRoute } from './routes/generation-listing-routes.js';
+import { generationWebhook } from './routes/webhook-routes.js';
 import { cancelGenerationRoute, createGenerationRoute, deleteGenerationRoute, getCandidateImageRoute, getGenerationEventsRoute, getGenerationRoute } from './routes/generation-routes.js';
 import { API_KEY_SCHEME, HEADERS, PROBLEM_EXAMPLES } from './routes/route-parts.js';
 import { healthRoute, listModelsRoute, openApiRoute, readinessRoute } from './routes/service-routes.js';
@@ -76,6 +77,7 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Reco
     content: problemContent({ rateLimited: problemExample(429, 'rate_limited', 'Too many requests', 'tenant acme is over 60 requests per minute; retry after Retry-After seconds', { limit: 60, retry_after_seconds: 12 }) }),
   });
   for (const route of ROUTES) components.registerPath(route);
+  components.registerWebhook(generationWebhook);
   const document = registry.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {

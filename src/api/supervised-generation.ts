@@ -7,6 +7,7 @@ import { type AcceptedGeneration, interruptedRecord, runAndRecord } from './gene
 import { type GenerationSupervisor, LiveGeneration } from './generation-supervisor.js';
 import type { Logger } from './logger.js';
 import type { GenerationRecord } from './schemas/generation-record.js';
+import { webhookDispatcherFor } from './webhooks/app-webhooks.js';
 
 /** Where a supervised generation runs and writes: the same for the HTTP routes and the job worker. */
 export interface SupervisionContext {
@@ -29,6 +30,7 @@ export function superviseGeneration(accepted: AcceptedGeneration, queued: Stored
   const { deps, store, supervisor, owner, logger, now } = context;
   const live = new LiveGeneration(accepted.id, queued.record);
   live.publish(queued.events, queued.record);
+  webhookDispatcherFor(deps).watch(live, store);
   return supervisor.submit(live, {
     run: (current) => runAndRecord(accepted, { deps, store, owner, live: current, queued, logger }),
     abandon: async (current, reason) => {

@@ -244,9 +244,45 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    generation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A generation ended, or found a new best (sent to `webhook_url`)
+         * @description Sent to the `webhook_url` of a generation request, signed per Standard Webhooks with the signing secret of the request's API key (`npx diffalign keys create --json` prints it) or, with auth off, `DIFFALIGN_WEBHOOK_SECRET`. Answer 2xx within 10 s once you have the message; any other answer (or none) is retried with exponential backoff (5 attempts by default); 410 stops the retries. Each delivery is shown on the record (`webhook_deliveries`).
+         */
+        post: operations["receiveGenerationWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        /** @description A webhook message: the record at that moment (for `generation.best`, with the new `best`). */
+        GenerationWebhook: {
+            type: components["schemas"]["GenerationWebhookType"];
+            /**
+             * Format: date-time
+             * @description When the message was made (the same on every attempt).
+             */
+            timestamp: string;
+            data: components["schemas"]["Generation"];
+        };
+        /**
+         * @description `generation.completed`: the generation ended; `generation.best`: a new best candidate so far.
+         * @enum {string}
+         */
+        GenerationWebhookType: "generation.completed" | "generation.best";
         /** @description A generation record: the request, every candidate with its prompt, noise, scores and reward, the best image and the top `n`, the trace and the usage. */
         Generation: {
             /**
@@ -286,6 +322,9 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             };
+            webhook?: components["schemas"]["WebhookSubscription"];
+            /** @description Every webhook message of the generation and how its delivery went; written once the generation has ended (`best` messages sent while it ran appear then). */
+            webhook_deliveries?: components["schemas"]["WebhookDelivery"][];
             /**
              * Format: date-time
              * @description When the request was accepted.
@@ -328,6 +367,7 @@ export interface components {
             reward: number | null;
             /** @description Denoiser evaluations this image cost. */
             nfe: number;
+            segment?: components["schemas"]["CandidateSegment"];
             /** @example image/png */
             media_type?: string;
             /**
@@ -361,6 +401,28 @@ export interface components {
             passed?: string[];
             /** @description Why the scorer gave no score. */
             abstained?: string;
+        };
+        /** @description Set when it ran part of its schedule or resumed a checkpoint (preview_prune, paths, particles). */
+        CandidateSegment: {
+            /** @description First schedule step it ran. */
+            from: number;
+            /** @description Step it stopped at (exclusive); below `steps` its image is an x̂₀ preview, not a final image. */
+            to: number;
+            /** @description The candidate whose latent checkpoint it resumed. */
+            parent_id?: string;
+            /** @description The noise its parent's latent was re-noised with first (search over paths). */
+            renoise?: components["schemas"]["NoiseRecipe"];
+            /** @description The stochastic sampler (DDIM with η > 0) and its seed; absent: deterministic. */
+            sampler?: {
+                eta: number;
+                seed: number;
+            };
+            /** @description Raw scores of its preview (only scorers that judge previews); never a final score: `scores` stay empty and `reward` null. */
+            preview_scores?: {
+                [key: string]: number;
+            };
+            /** @description Size of the latent checkpoint it returned (base64 characters). */
+            checkpoint_chars?: number;
         };
         ErrorDetail: {
             /**
@@ -396,6 +458,10 @@ export interface components {
             prompt_nfe: number;
             search_nfe: number;
             final_nfe: number;
+            /** @description x̂₀ previews of unfinished trajectories (not images; their NFEs are in search_nfe). */
+            previews?: number;
+            /** @description NFEs of generator calls that started and returned nothing (failed, retried, aborted): charged to `budget_nfe` as spent, so nfe + failed_nfe ≤ budget_nfe. */
+            failed_nfe?: number;
             /** @description Calls per port (`generator`, `scorer`, `rewriter`, `chat`). */
             calls: {
                 [key: string]: number;
@@ -454,17 +520,34 @@ export interface components {
             cosine: number;
             on_stall: components["schemas"]["StallPolicy"];
             threshold?: number;
+            budget_nfe?: number;
+            preview_steps?: number;
+            keep?: number;
+            paths?: number;
+            path_start?: number;
+            path_forward?: number;
+            path_backward?: number;
+            particles?: number;
+            resample_every?: number;
+            potential?: components["schemas"]["ParticlePotential"];
+            lambda?: number;
+            eta?: number;
         };
         /**
-         * @description `best_of_n`: independent initial noises; `zero_order`: walks the neighbourhood of the best noise so far.
+         * @description `best_of_n`: independent initial noises; `zero_order`: walks the neighbourhood of the best noise so far; `preview_prune`: successive halving over noises on cheap x̂₀ previews, the winner finished from its checkpoint; `paths`: search over paths (denoise, re-noise with fresh noises, denoise back, keep the best); `particles`: FK steering (stochastic sampler, resampling on preview rewards). The last three need a generator-v2 backend (else best_of_n runs, with a warning).
          * @enum {string}
          */
-        SearchMethod: "best_of_n" | "zero_order";
+        SearchMethod: "best_of_n" | "zero_order" | "preview_prune" | "paths" | "particles";
         /**
          * @description `restart`: draw a fresh pivot noise; `shrink`: narrow the angle around the pivot.
          * @enum {string}
          */
         StallPolicy: "restart" | "shrink";
+        /**
+         * @description Particles: the potential on a lineage's intermediate rewards — the best so far, the latest change, or the sum.
+         * @enum {string}
+         */
+        ParticlePotential: "max" | "difference" | "sum";
         ResolvedReward: {
             model: string;
             weight: number;
@@ -474,6 +557,38 @@ export interface components {
          * @enum {string}
          */
         RewardAggregate: "rank" | "zscore" | "weighted_sum";
+        /** @description The request's `webhook_url` and `webhook_events`, and which key signs the deliveries. */
+        WebhookSubscription: {
+            /** Format: uri */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /** @description The API key whose webhook secret signs the deliveries; null: the deployment's `DIFFALIGN_WEBHOOK_SECRET` (auth off). */
+            signing_key_id: string | null;
+        };
+        /**
+         * @description `completed`: the generation ended (`succeeded`, possibly `truncated`, `failed` or `cancelled`); `best`: a new best candidate so far (while it runs).
+         * @enum {string}
+         */
+        WebhookEventType: "completed" | "best";
+        WebhookDelivery: {
+            /**
+             * @description The message's `webhook-id` (the same on every attempt: receivers deduplicate on it).
+             * @example msg_01a233b7bbf37334aa699d80f0535482_done
+             */
+            id: string;
+            event: components["schemas"]["WebhookEventType"];
+            attempts: number;
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            /** @description HTTP status of the last attempt; null before one answered (or when it could not connect). */
+            last_status_code: number | null;
+            /** Format: date-time */
+            delivered_at: string | null;
+        };
+        /**
+         * @description `pending` (being sent or waiting to be retried), `delivered` (a 2xx), `failed` (every attempt failed), `gone` (the receiver answered 410: no retries).
+         * @enum {string}
+         */
+        WebhookDeliveryStatus: "pending" | "delivered" | "failed" | "gone";
         /** @description One server-sent event of `text/event-stream`: its `event:` field, its `id:` field, and its `data:` line, a JSON document (the payload). In order: `accepted`, then `prompt`, `candidate` and `best` as they happen, `error` when the generation failed, and `done` with the record, after which the stream ends. */
         GenerationEvent: components["schemas"]["AcceptedEvent"] | components["schemas"]["PromptEvent"] | components["schemas"]["CandidateEvent"] | components["schemas"]["BestEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["DoneEvent"];
         /** @description First event: the generation is recorded; `data.location` is its record. */
@@ -902,7 +1017,7 @@ export interface operations {
                         target?: number;
                     };
                     /**
-                     * @description Noise search under the image budget.
+                     * @description Noise search under the image budget and, when given, the NFE budget.
                      * @default {}
                      */
                     search?: {
@@ -935,6 +1050,30 @@ export interface operations {
                         on_stall?: components["schemas"]["StallPolicy"];
                         /** @description Stop early once the best reward reaches this. */
                         threshold?: number;
+                        /** @description Denoiser evaluations (NFEs: steps, ×2 with guidance > 1) the whole request may spend — previews, prompt judging, regenerations and retries included; never exceeded (a call that could overshoot is not started). With `budget` too, the tighter binds (`budget` images are worth the NFEs of that many full-step images). */
+                        budget_nfe?: number;
+                        /** @description preview_prune: the step of the first preview. Default: steps/4. */
+                        preview_steps?: number;
+                        /** @description preview_prune: share of trajectories kept at each preview. Default 0.5 (successive halving). */
+                        keep?: number;
+                        /** @description paths: N, paths kept per round (each re-noised with `neighbors` fresh noises). Default: as many as the budget affords. */
+                        paths?: number;
+                        /** @description paths: the step where the search over paths begins. Default: steps/2. */
+                        path_start?: number;
+                        /** @description paths: Δf, steps re-noised back per round. Default: steps/10. */
+                        path_forward?: number;
+                        /** @description paths: Δb, steps denoised after re-noising; more than Δf. Default: 2·Δf. */
+                        path_backward?: number;
+                        /** @description particles: K. Default: as many as the budget affords, at most 16. */
+                        particles?: number;
+                        /** @description particles: steps between resamplings. Default: steps/5. */
+                        resample_every?: number;
+                        /** @description particles: the potential. Default `max`. */
+                        potential?: components["schemas"]["ParticlePotential"];
+                        /** @description particles: λ, the potential's inverse temperature on raw preview scores. Default 10. */
+                        lambda?: number;
+                        /** @description particles: η of the stochastic sampler (1: DDPM). Default 1. */
+                        eta?: number;
                     };
                     /** @description Scorers of the reward, at least one with a weight above 0 (422 otherwise). Default: the deployment's `default_rewards` (`GET /v1/models`). */
                     rewards?: {
@@ -962,6 +1101,14 @@ export interface operations {
                     metadata?: {
                         [key: string]: string;
                     };
+                    /**
+                     * Format: uri
+                     * @description Where to POST the record (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`, signed with the tenant's secret). `https` to a public host; `http://127.0.0.1`, `localhost` or `[::1]` only when the server itself runs on loopback. 422 for any other, or when no signing secret is configured for the request's key (or, with auth off, `DIFFALIGN_WEBHOOK_SECRET`).
+                     * @example https://app.example.com/hooks/diffalign
+                     */
+                    webhook_url?: string;
+                    /** @description What to send (with `webhook_url` only). Default: `["completed"]`. */
+                    webhook_events?: components["schemas"]["WebhookEventType"][];
                 };
             };
         };
@@ -1613,6 +1760,42 @@ export interface operations {
             };
             500: components["responses"]["InternalError"];
             default: components["responses"]["Problem"];
+        };
+    };
+    receiveGenerationWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id (`msg_<generation id>_done`, or `msg_<generation id>_<event id>` for `best`): the same on every attempt, so a receiver can drop a message it already handled. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed: refuse one more than 5 minutes away from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">`, keyed by the bytes of the tenant's `whsec_` secret (Standard Webhooks). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerationWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: stop sending this message. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

@@ -23,6 +23,7 @@ export function appSettings(config: Config): Omit<AppDeps, 'generator' | 'scorer
     maxRunning: config.maxRunning,
     maxQueued: config.maxQueued,
     idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+    webhooks: { ...(config.webhooks.secret ? { secret: config.webhooks.secret } : {}), policy: { attempts: config.webhooks.attempts, retryBaseMs: config.webhooks.retryBaseMs } },
     playground: config.playground,
     ...(config.presignImageSeconds !== undefined ? { presignImageSeconds: config.presignImageSeconds } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

@@ -73,12 +73,13 @@ async function createKey(store: ApiKeyStore, config: Config, flags: CreateFlags,
   const { key, document } = await store.create({ tenant: flags.tenant, ...(flags.label !== undefined ? { label: flags.label } : {}), ...(limits ? { limits } : {}) });
   const where = `${storageLocation(config)} (${apiKeyDocumentKey(document.key_id)})`;
   if (flags.json) {
-    io.stdout.write(`${JSON.stringify({ key, ...publicFields(document), stored_at: where })}\n`);
+    io.stdout.write(`${JSON.stringify({ key, ...publicFields(document), ...(document.webhook_secret ? { webhook_secret: document.webhook_secret } : {}), stored_at: where })}\n`);
   } else {
     io.stdout.write(`${key}\n`);
     io.stderr.write(
       `diffalign keys create: key ${document.key_id} for tenant ${document.tenant}, stored as its SHA-256 in ${where}.\n` +
-        'This is the only time the key is shown: keep it secret; send it as `Authorization: Bearer <key>`.\n',
+        'This is the only time the key is shown: keep it secret; send it as `Authorization: Bearer <key>`.\n' +
+        (document.webhook_secret ? `Webhooks of its generations are signed with ${document.webhook_secret} (Standard Webhooks; give it to your receiver).\n` : ''),
     );
   }
   return EXIT.ok;
@@ -111,9 +112,12 @@ async function listKeys(store: ApiKeyStore, flags: { readonly json?: boolean }, 
   return EXIT.ok;
 }
 
-/** A key document without its digest: what the CLI shows (the digest is no secret, but nobody needs it). */
-function publicFields(document: ApiKeyDocument): Omit<ApiKeyDocument, 'sha256'> {
-  const { sha256: _digest, ...rest } = document;
+/**
+ * A key document without its digest and webhook secret: what the CLI shows (the digest is no secret, but
+ * nobody needs it). Only `create --json` prints the webhook secret, once, as the key itself.
+ */
+function publicFields(document: ApiKeyDocument): Omit<ApiKeyDocument, 'sha256' | 'webhook_secret'> {
+  const { sha256: _digest, webhook_secret: _secret, ...rest } = document;
   return rest;
 }
 

@@ -9,6 +9,7 @@ import { GenerationSupervisor } from '../api/generation-supervisor.js';
 import { HttpError, MalformedRequestError, PROBLEM_CONTENT_TYPE } from '../api/http-errors.js';
 import type { Logger } from '../api/logger.js';
 import { probeStore } from '../api/store-probe.js';
+import { webhookDispatcherFor } from '../api/webhooks/app-webhooks.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { createDependencies } from './create-dependencies.js';
 import { storageLocation } from './configured-store.js';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   const deps: AppDeps & { close?: () => Promise<void> | void } = {
     ...wired,
     auth: { mode: config.authMode, keys },
+    // a server on loopback may deliver webhooks to http receivers on loopback (the same machine)
+    webhooks: { ...wired.webhooks, allowLoopbackHttp: isLoopbackHost(config.host) },
     checkReady: () => probeStore(wired.store),
   };
 
@@ -79,6 +82,13 @@ async function main(): Promise<void> {
   }
   server.on('error', (error) => logger.error({ code: (error as NodeJS.ErrnoException).code, error: { message: error.message, stack: error.stack } }, 'http server error'));
   announceListening(server, config, logger, authOn);
+  // webhook messages a previous run left pending (stopped before they were delivered or given up) are sent again
+  webhookDispatcherFor(deps)
+    .resume()
+    .then(
+      (pending) => pending > 0 && logger.info({ pending }, 'resumed pending webhook deliveries'),
+      (error: unknown) => logger.error({ err: (error as Error).message }, 'could not resume pending webhook deliveries'),
+    );
 
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     logger.info({ signal, grace_ms: config.shutdownGraceMs, running: supervisor.running, queued: supervisor.queued }, `${signal}: shutting down; no new connections`);

@@ -128,6 +128,7 @@ describe('ApiKeyStore (fs store)', () => {
       tenant: 'acme',
       sha256: Buffer.from(await apiKeyDigest(key)).toString('hex'),
       created_at: '2026-01-02T03:04:05.000Z',
+      webhook_secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
       label: 'ci',
     });
   });

@@ -15,6 +15,8 @@ export const apiKeyDocumentSchema = z.object({
   label: z.string().max(200).optional(),
   /** Overrides of the tenant's default limits for requests made with this key. */
   limits: tenantLimitOverridesSchema.optional(),
+  /** Secret that signs the webhooks of generations requested with this key (Standard Webhooks `whsec_…`); keys made before webhooks have none. */
+  webhook_secret: z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/).optional(),
 });
 
 /** A stored API key document. */

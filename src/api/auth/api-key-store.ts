@@ -1,3 +1,4 @@
+import { newWebhookSecret } from '../webhooks/standard-webhooks.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import { DiffalignError } from '../../ports/errors.js';
 import type { TenantLimitOverrides } from '../limits/tenant-limits.js';
@@ -76,6 +77,7 @@ export class ApiKeyStore {
         created_at: new Date(this.now()).toISOString(),
         ...(options.label !== undefined ? { label: options.label } : {}),
         ...(options.limits !== undefined ? { limits: options.limits } : {}),
+        webhook_secret: newWebhookSecret(),
       });
       try {
         await this.store.put(apiKeyDocumentKey(keyId), encode(document), { contentType: 'application/json', createOnly: true });

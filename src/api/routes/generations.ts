@@ -21,6 +21,7 @@ import { generationRequestSchema } from '../schemas/generation-request.js';
 import type { TenantGenerationStores } from '../tenant-generation-stores.js';
 import { handOverGeneration } from '../job-hand-over.js';
 import { mountGenerationListing } from './generation-listing.js';
+import { webhookSubscriptionOf } from '../webhooks/app-webhooks.js';
 import { superviseGeneration } from '../supervised-generation.js';
 import { toGenerationPlan } from '../to-generation-plan.js';
 
@@ -120,6 +121,7 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
     const tenant = requestTenant(c);
     const limits = c.get('limits');
     if (request.search.budget > limits.maxBudget) throw new BudgetOverLimitError(request.search.budget, limits.maxBudget);
+    const webhook = await webhookSubscriptionOf(c, request, deps);
     const plan = toGenerationPlan(request, planContext);
     const requestId = (c.get as (key: string) => unknown)('requestId');
     const timeLimit = deps.requestTimeLimit?.(c);
@@ -127,6 +129,7 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
       id: newUuidV7(now()),
       plan,
       ...(request.metadata ? { metadata: request.metadata } : {}),
+      ...(webhook ? { webhook } : {}),
       baseUrl,
       ...(typeof requestId === 'string' ? { requestId } : {}),
       ...(timeLimit === undefined ? {} : { runUntil: timeLimit }),

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { webhookDeliverySchema, webhookSubscriptionSchema } from './webhook.js';
 import { particlePotentialSchema, promptOptimizationMethodSchema, promptOptimizationModeSchema, rewardAggregateSchema, searchMethodSchema, stallPolicySchema } from './generation-request.js';
 
 /** A candidate id within its generation: `c000`, `c001`, … */
@@ -50,7 +51,6 @@ export const scoreDetailSchema = z
   })
   .openapi('ScoreDetail');
 
-/** One candidate image of a generation. */
 /** The part of its schedule a candidate ran (compute-aware search). */
 export const candidateSegmentSchema = z
   .object({
@@ -64,6 +64,7 @@ export const candidateSegmentSchema = z
   })
   .openapi('CandidateSegment', { description: 'One segment of a trajectory: following `parent_id` back reproduces the trajectory exactly.' });
 
+/** One candidate image of a generation. */
 export const candidateSchema = z
   .object({
     id: z.string().regex(CANDIDATE_ID_PATTERN).openapi({ example: 'c000' }),
@@ -84,8 +85,8 @@ export const candidateSchema = z
         'Aggregated reward, comparable only within this generation; null when the candidate failed, is pending, or every scorer abstained. In stream `candidate` events and running records it is provisional: rank rewards move as more candidates arrive.',
     }),
     nfe: z.number().int().min(0).openapi({ description: 'Denoiser evaluations this image cost.' }),
-    media_type: z.string().optional().openapi({ example: 'image/png' }),
     segment: candidateSegmentSchema.optional().openapi({ description: 'Set when it ran part of its schedule or resumed a checkpoint (preview_prune, paths, particles).' }),
+    media_type: z.string().optional().openapi({ example: 'image/png' }),
     url: z.string().optional().openapi({ format: 'uri-reference', description: 'The image (`GET /v1/generations/{id}/candidates/{candidateId}`): relative unless the deployment sets a public URL.' }),
     error: errorDetailSchema.optional(),
   })
@@ -116,9 +117,9 @@ export const usageSchema = z
     prompt_nfe: z.number().int().min(0),
     search_nfe: z.number().int().min(0),
     final_nfe: z.number().int().min(0),
-    calls: z.record(z.string(), z.number().int().min(0)).openapi({ description: 'Calls per port (`generator`, `scorer`, `rewriter`, `chat`).' }),
     previews: z.number().int().min(0).optional().openapi({ description: 'x̂₀ previews of unfinished trajectories (not images; their NFEs are in search_nfe).' }),
     failed_nfe: z.number().int().min(0).optional().openapi({ description: 'NFEs of generator calls that started and returned nothing (failed, retried, aborted): charged to `budget_nfe` as spent, so nfe + failed_nfe ≤ budget_nfe.' }),
+    calls: z.record(z.string(), z.number().int().min(0)).openapi({ description: 'Calls per port (`generator`, `scorer`, `rewriter`, `chat`).' }),
     ms: z.record(z.string(), z.number()).openapi({ description: 'Milliseconds per phase, and `total`.' }),
   })
   .openapi('Usage');
@@ -156,7 +157,6 @@ export const resolvedRequestSchema = z
         cosine: z.number(),
         on_stall: stallPolicySchema,
         threshold: z.number().optional(),
-      })
         budget_nfe: z.number().int().optional(),
         preview_steps: z.number().int().optional(),
         keep: z.number().optional(),
@@ -169,6 +169,7 @@ export const resolvedRequestSchema = z
         potential: particlePotentialSchema.optional(),
         lambda: z.number().optional(),
         eta: z.number().optional(),
+      })
       .openapi('ResolvedSearch'),
     rewards: z.array(resolvedRewardSchema),
     aggregate: rewardAggregateSchema,
@@ -196,6 +197,11 @@ export const generationRecordSchema = z
     error: errorDetailSchema.optional().openapi({ description: 'Why a `failed` or `cancelled` generation ended so.' }),
     request: resolvedRequestSchema,
     metadata: z.record(z.string(), z.string()).optional().openapi({ description: 'The request\'s `metadata`.' }),
+    webhook: webhookSubscriptionSchema.optional().openapi({ description: 'The request\'s `webhook_url` and `webhook_events`, and which key signs the deliveries.' }),
+    webhook_deliveries: z
+      .array(webhookDeliverySchema)
+      .optional()
+      .openapi({ description: 'Every webhook message of the generation and how its delivery went; written once the generation has ended (`best` messages sent while it ran appear then).' }),
     created_at: z.iso.datetime().openapi({ description: 'When the request was accepted.' }),
     completed_at: z.iso.datetime().nullable().openapi({ description: 'When it ended; null while queued or running.' }),
   })

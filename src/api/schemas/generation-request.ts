@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { webhookRequestFields } from './webhook.js';
 
 /** Hard limits of the public API, part of the contract (they appear in openapi.yaml). */
 export const LIMITS = {
@@ -21,10 +22,10 @@ export const LIMITS = {
   optimizationCandidates: 10,
   optimizationNoises: 16,
   neighbors: 16,
-  seedMax: 0xffffffff,
   budgetNfe: 51_200,
   paths: 64,
   particles: 64,
+  seedMax: 0xffffffff,
 } as const;
 
 /** Prompt optimization methods. */
@@ -93,7 +94,6 @@ export const searchSchema = z
     cosine: z.number().gt(0).lt(1).default(0.95).openapi({ description: 'Zero-order: cosine between a neighbour and its pivot.' }),
     on_stall: stallPolicySchema.prefault('restart').openapi({ description: 'Zero-order: what to do when no neighbour improves.' }),
     threshold: z.number().optional().openapi({ description: 'Stop early once the best reward reaches this.' }),
-  })
     budget_nfe: z
       .number()
       .int()
@@ -112,6 +112,7 @@ export const searchSchema = z
     potential: particlePotentialSchema.optional().openapi({ description: 'particles: the potential. Default `max`.' }),
     lambda: z.number().min(0).max(1000).optional().openapi({ description: 'particles: λ, the potential\'s inverse temperature on raw preview scores. Default 10.' }),
     eta: z.number().min(0).max(1).optional().openapi({ description: 'particles: η of the stochastic sampler (1: DDPM). Default 1.' }),
+  })
   .strict()
   .openapi({ description: 'Noise search under the image budget and, when given, the NFE budget.' });
 
@@ -170,6 +171,7 @@ export const generationRequestSchema = z
         description: 'Your own string labels, kept on the record (at most 16 keys of at most 64 characters, values of at most 256). `app_user` names the pseudonymous user an erasure request can remove.',
         example: { app_user: 'u-123' },
       }),
+    ...webhookRequestFields,
   })
   .strict()
   .openapi({ description: 'A generation request. Only `prompt` is required; unknown fields are rejected (422), so a misspelt option never silently does nothing.' });
