@@ -111,7 +111,7 @@ export class FsBlobStore implements BlobStore {
     if (options.delimiter !== undefined) {
       const entries =
         options.delimiter === '/' && (prefix === '' || prefix.endsWith('/'))
-          ? await this.directoryEntries(prefix, after)
+          ? await this.directoryEntries(prefix, after, limit + 1)
           : rollUpKeys(await this.list(prefix), prefix, options.delimiter, after);
       return delimitedPage(entries, limit);
     }
@@ -162,10 +162,10 @@ export class FsBlobStore implements BlobStore {
   }
 
   /**
-   * The `/`-delimited entries of a directory's prefix after `after`: its files as keys, its subdirectories
-   * holding at least one file as prefixes (a directory a delete emptied lists nothing, as on S3).
+   * The first `most` `/`-delimited entries of a directory's prefix after `after`: its files as keys, its
+   * subdirectories holding at least one file as prefixes (a directory a delete emptied lists nothing, as on S3).
    */
-  private async directoryEntries(prefix: string, after: string | undefined): Promise<ListedEntry[]> {
+  private async directoryEntries(prefix: string, after: string | undefined, most: number): Promise<ListedEntry[]> {
     let entries;
     try {
       entries = await readdir(prefix === '' ? this.root : this.pathOf(prefix.slice(0, -1)), { withFileTypes: true });
@@ -173,20 +173,22 @@ export class FsBlobStore implements BlobStore {
       if (isNotFound(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
       throw error;
     }
+    const candidates = entries
+      .filter((entry) => (entry.isFile() && !entry.name.includes(TEMP_SUFFIX)) || entry.isDirectory())
+      .map((entry) => ({ value: entry.isDirectory() ? `${prefix}${entry.name}/` : `${prefix}${entry.name}`, isPrefix: entry.isDirectory(), path: join(entry.parentPath, entry.name) }))
+      .filter((entry) => after === undefined || entry.value > after || (entry.isPrefix && after.startsWith(entry.value) && after !== entry.value))
+      .sort((left, right) => (left.value < right.value ? -1 : left.value > right.value ? 1 : 0));
     const listed: ListedEntry[] = [];
-    for (const entry of entries) {
-      if (entry.isFile() && !entry.name.includes(TEMP_SUFFIX)) {
-        const key = `${prefix}${entry.name}`;
-        if (after === undefined || key > after) listed.push({ value: key, isPrefix: false });
-      } else if (entry.isDirectory()) {
-        const value = `${prefix}${entry.name}/`;
-        // a prefix holds keys after `after` when it sorts after it, or when `after` lies inside it and one of its keys sorts later
-        const holdsLater =
-          after === undefined || value > after || (after.startsWith(value) && after !== value && (await this.list(value)).some((key) => key > after));
-        if (holdsLater && (await holdsFile(join(entry.parentPath, entry.name)))) listed.push({ value, isPrefix: true });
+    for (const entry of candidates) {
+      if (listed.length >= most) break;
+      if (entry.isPrefix) {
+        // `after` inside the prefix: it counts only when one of its keys sorts later
+        const inside = after !== undefined && !(entry.value > after);
+        if (inside ? !(await this.list(entry.value)).some((key) => key > after) : !(await holdsFile(entry.path))) continue;
       }
+      listed.push({ value: entry.value, isPrefix: entry.isPrefix });
     }
-    return listed.sort((left, right) => (left.value < right.value ? -1 : left.value > right.value ? 1 : 0));
+    return listed;
   }
 
   /** Body and metadata read through one file handle, so they describe the same version. */
