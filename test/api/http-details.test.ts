@@ -60,7 +60,8 @@ describe('createApp HTTP details', () => {
   describe('405 Method Not Allowed', () => {
     it.each([
       ['DELETE', '/v1/models', 'GET, HEAD'],
-      ['PUT', '/v1/generations', 'POST'],
+      ['PUT', '/v1/generations', 'GET, HEAD, POST'],
+      ['PUT', '/v1/feedback', 'POST'],
       ['POST', '/healthz', 'GET, HEAD'],
       ['PATCH', '/v1/generations/0193b6e8-8f1a-7c3e-9d4b-2f6a8e1c5b7d', 'GET, HEAD, DELETE'],
       ['POST', '/v1/generations/0193b6e8-8f1a-7c3e-9d4b-2f6a8e1c5b7d/candidates/c000', 'GET, HEAD'],
@@ -92,7 +93,7 @@ describe('createApp HTTP details', () => {
       const { app } = await setup();
       // Act
       const head = await app.request('/v1/models', { method: 'HEAD' });
-      const headOnPost = await app.request('/v1/generations', { method: 'HEAD' });
+      const headOnPost = await app.request('/v1/feedback', { method: 'HEAD' });
       // Assess
       expect(head.status).toBe(200);
       expect(await head.text()).toBe('');
