@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,25 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../src/adapters/storage/fs-blob-store.js';
 import { ApiKeyStore } from '../../src/api/auth/api-key-store.js';
 import type { GenerationRecord } from '../../src/api/schemas/generation-record.js';
-import type { StoredFeedbackEvent } from '../../src/api/schemas/feedback.js';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.js';
 import { runCliInProcess } from '../support/cli-run.js';
+import { storedFeedback } from '../support/stored-feedback.js';
 import { freePort, type RunningServer, startServer } from '../support/spawn-server.js';
 
 const SCREENSHOT = fileURLToPath(new URL('../../test-output/playground.png', import.meta.url));
 const PROMPT = 'a photo of a red apple and a blue car';
 const BUDGET = 6;
-
-/** Every feedback event stored under the data dir (NDJSON batches in Hive partitions). */
-async function storedFeedback(dataDir: string): Promise<StoredFeedbackEvent[]> {
-  const root = join(dataDir, 'feedback');
-  const files = await readdir(root, { recursive: true }).catch(() => [] as string[]);
-  const events: StoredFeedbackEvent[] = [];
-  for (const file of files.filter((name) => name.endsWith('.ndjson'))) {
-    for (const line of (await readFile(join(root, file), 'utf8')).split('\n')) if (line.trim() !== '') events.push(JSON.parse(line) as StoredFeedbackEvent);
-  }
-  return events;
-}
 
 /** What the grid showed each time it changed, noted by the page itself while the stream ran. */
 async function watchGrid(page: Page): Promise<void> {

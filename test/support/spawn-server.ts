@@ -42,10 +42,13 @@ export interface ProcessEnd {
   readonly stderr: string;
 }
 
-/** Starts the local server as `npm start` does, on a given port and data directory. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+/**
+ * Starts the local server as `npm start` does, on a given port and data directory; `nodeArgs` runs another
+ * entry that prints a `listening on http://…` line (`bin/diffalign.js serve`, `bin/diffalign.js emulator`).
+ */
+export async function startServer(env: Record<string, string>, nodeArgs: readonly string[] = SERVER_ARGS): Promise<RunningServer> {
   const started = Date.now();
-  const child = spawnNode(env);
+  const child = spawnNode(env, nodeArgs);
   const streams = collect(child);
   const baseUrl = await listeningUrl(child, streams.output);
   const startupMs = Date.now() - started;
@@ -126,8 +129,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function spawnNode(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node.ts'], {
+/** What `npm start` runs. */
+const SERVER_ARGS = ['--import', 'tsx', 'src/runtime/node.ts'] as const;
+
+function spawnNode(env: Record<string, string>, nodeArgs: readonly string[] = SERVER_ARGS): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

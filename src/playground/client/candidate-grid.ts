@@ -1,7 +1,7 @@
 import type { CandidateRecord } from '../../api/schemas/generation-record.js';
 import { element } from './dom.js';
 import type { ImageCache } from './image-cache.js';
-import { formatReward } from './trace-chart.js';
+import { formatReward, sortedScores } from './score-text.js';
 
 /**
  * The candidates as a grid of cards, in candidate order (c000, c001, …): each image is a button (focusable,
@@ -80,7 +80,7 @@ export class CandidateGrid {
     if (picked) button.append(element('span', { class: 'badge picked-badge' }, '✓ your pick'));
 
     const scores = element('dl', { class: 'scores' });
-    for (const [model, score] of Object.entries(candidate.scores).sort(([a], [b]) => a.localeCompare(b))) scores.append(element('dt', {}, model), element('dd', {}, formatReward(score)));
+    for (const [model, score] of sortedScores(candidate)) scores.append(element('dt', {}, model), element('dd', {}, formatReward(score)));
     for (const [model, detail] of Object.entries(candidate.details ?? {})) {
       if (detail.abstained !== undefined && candidate.scores[model] === undefined) scores.append(element('dt', {}, model), element('dd', { title: detail.abstained }, 'abstained'));
     }

@@ -1,7 +1,7 @@
 import type { CandidateRecord } from '../../api/schemas/generation-record.js';
 import { byId, element } from './dom.js';
 import type { ImageCache } from './image-cache.js';
-import { formatReward } from './trace-chart.js';
+import { formatReward } from './score-text.js';
 
 /** The verdict on a pair: the preferred candidate id, or `tie`. */
 export type CompareChoice = string;

@@ -2,7 +2,7 @@ import type { GenerationRecord } from '../../api/schemas/generation-record.js';
 import { type ApiClient, ApiError } from './api-client.js';
 import { byId, element } from './dom.js';
 import type { ImageCache } from './image-cache.js';
-import { formatReward } from './trace-chart.js';
+import { formatReward } from './score-text.js';
 
 /** Records per page of the history. */
 const PAGE_SIZE = 10;

@@ -16,7 +16,8 @@ import { GenerationProgress } from './generation-progress.js';
 import { HistoryPanel } from './history-panel.js';
 import { ImageCache } from './image-cache.js';
 import { SessionState } from './session-state.js';
-import { formatReward, traceChartModel, traceChartSvg } from './trace-chart.js';
+import { formatReward } from './score-text.js';
+import { traceChartModel, traceChartSvg } from './trace-chart.js';
 
 type Models = z.infer<typeof modelsSchema>;
 
@@ -352,8 +353,9 @@ function describeError(error: unknown): string {
       page.keyPanel.open = true;
       return `${error.problem.detail} Enter an API key under “API key”.`;
     }
+    // the fields, when the problem names them (its detail lists the same), else the detail
     const fields = (error.problem.invalid_params ?? []).map((param) => `${param.name}: ${param.reason}`);
-    return [error.problem.detail, ...fields].join('\n');
+    return fields.length > 0 ? fields.join('\n') : error.problem.detail;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import type { CandidateRecord } from '../../api/schemas/generation-record.js';
+import { formatReward } from './score-text.js';
 
 /** Size of the chart's coordinate system (the SVG scales to its box). */
 const WIDTH = 640;
@@ -132,11 +133,6 @@ export function traceChartSvg(model: TraceChartModel, description: string): stri
   }
   parts.push('</svg>');
   return parts.join('');
-}
-
-/** A reward as the page shows it (3 significant decimals). */
-export function formatReward(reward: number): string {
-  return Math.abs(reward) >= 100 ? reward.toFixed(0) : reward.toFixed(3);
 }
 
 /** Escapes text for SVG/HTML markup. */
