@@ -9,16 +9,18 @@
  *
  * Usage: tsx test/bench/quality.bench.ts [--prompts 50] [--budgets 1,2,4,8,16,32] [--methods best_of_n,zero_order,promptist,opt2i]
  *        [--size 256] [--steps 20] [--search-steps 20] [--then best_of_n|zero_order] [--parallel 2] [--out .bench-out]
+ *        [--replot path/to/quality.json] (redraws the plot and table of an earlier run)
  * Also reads BENCH_QUALITY_PROMPTS (default 50) so `npm run bench` stays short; `--prompts all` runs every prompt.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGeneration } from '../../src/engine/index.js';
 import type { EngineDeps, GenerationPlan, ScorerEntry } from '../../src/engine/index.js';
 import type { GeneratedImage, GeneratorV1, ScoreDetail, ScorerV1 } from '../../src/ports/index.js';
 import { weightedMeanScore } from '../../src/engine/index.js';
+import { allowManyListeners } from '../../src/runtime/allow-many-listeners.js';
 import type { GenevalSpec } from '../../src/reference-world/scene/geneval-spec.js';
 import { ReferenceWorldModel } from '../../src/reference-world/sampler/world-model.js';
 import { judgeTruth, sceneTruth } from '../../src/reference-world/truth/index.js';
@@ -194,6 +196,16 @@ function taskMean<T extends { tag: string }>(rows: readonly T[], value: (row: T)
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  const replot = process.argv.indexOf('--replot');
+  if (replot >= 0) {
+    // redraw the plot and table of an earlier run from its quality.json, without running anything
+    const saved = JSON.parse(readFileSync(process.argv[replot + 1] ?? join(options.out, 'quality.json'), 'utf8')) as { source: string; prompts: number; options: Options; cells: Cell[] };
+    mkdirSync(options.out, { recursive: true });
+    writeFileSync(join(options.out, 'quality.svg'), svgPlot(saved.cells, saved.options, `${saved.prompts} GenEval prompts (${saved.source})`));
+    writeFileSync(join(options.out, 'quality.md'), `${markdownTable(saved.cells, saved.options)}\n`);
+    console.log(`redrew ${join(options.out, 'quality.svg')} and quality.md from ${saved.prompts} prompts`);
+    return;
+  }
   let world: typeof import('../../src/adapters/reference/index.js');
   let promptsModule: typeof import('./geneval-prompts.js');
   try {
@@ -225,6 +237,7 @@ async function main(): Promise<void> {
       rewriter: reference.rewriter,
       chatModel: reference.chatModel,
       imageSink: { save: async (candidateId) => ({ url: `memory://${candidateId}` }) },
+      allowManyListeners,
     };
   };
   console.log(
@@ -327,7 +340,7 @@ function svgPlot(cells: readonly Cell[], options: Options, subtitle: string): st
   const metrics: { key: 'accuracy' | 'promised' | 'gap'; label: string; min: number; max: number }[] = [
     { key: 'accuracy', label: 'GenEval accuracy by the truth', ...shared },
     { key: 'promised', label: 'accuracy the reward promised (geneval = 1)', ...shared },
-    { key: 'gap', label: 'reward hacking: promised − truth', min: Math.min(0, Math.floor(Math.min(...gaps) * 20) / 20), max: Math.max(0.05, Math.ceil(Math.max(...gaps) * 20) / 20) },
+    { key: 'gap', label: 'reward hacking: promised − truth', min: Math.min(0, Math.floor(Math.min(...gaps) * 40) / 40), max: Math.max(0.05, Math.ceil(Math.max(...gaps) * 40) / 40) },
   ];
   metrics.forEach((metric, panelIndex) => {
     const left = lefts[panelIndex]!;
@@ -342,7 +355,7 @@ function svgPlot(cells: readonly Cell[], options: Options, subtitle: string): st
     }
     for (let tick = 0; tick <= 4; tick += 1) {
       const value = minY + ((maxY - minY) * tick) / 4;
-      parts.push(`<text x="${left - 6}" y="${y(value) + 4}" text-anchor="end">${value.toFixed(2)}</text>`);
+      parts.push(`<text x="${left - 6}" y="${y(value) + 4}" text-anchor="end">${value.toFixed(metric.key === 'gap' ? 3 : 2)}</text>`);
     }
     if (minY < 0 && maxY > 0) parts.push(`<line x1="${left}" x2="${left + panel.width}" y1="${y(0)}" y2="${y(0)}" stroke="#bbb" stroke-dasharray="4 3"/>`);
     parts.push(`<text x="${left + panel.width / 2}" y="${panel.top + panel.height + 34}" text-anchor="middle">images per request (log scale)</text>`);
