@@ -8,6 +8,7 @@ import type { ApiKeyStore } from './auth/api-key-store.js';
 import type { AuthMode } from './auth/authenticate.js';
 import type { TenantLimits } from './limits/tenant-limits.js';
 import type { WebhookSettings } from './webhooks/app-webhooks.js';
+import type { SwaggerUiAsset } from './docs/api-reference-page.js';
 
 /** Everything the HTTP app needs, injected as a plain object (tests build it with what they need). */
 export interface AppDeps {
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly playground?: boolean;
   /** Webhooks: the auth-off signing secret, whether loopback http receivers are allowed, the delivery policy. */
   readonly webhooks?: WebhookSettings;
+  /** Reads a Swagger UI file of the installed swagger-ui-dist (the Node wiring); absent, `/docs` loads them from jsDelivr. */
+  readonly docsAssets?: (name: SwaggerUiAsset) => Promise<Uint8Array | null>;
   /** Origins browser apps may call from (`*` or a list); default: no CORS headers. */
   readonly corsOrigins?: '*' | readonly string[];
   /** Rewards used when a request names none. Default: the first scorer, weight 1. */

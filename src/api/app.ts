@@ -17,6 +17,7 @@ import { idempotency } from './middleware/index.js';
 import { mountErasureRoutes } from './routes/erasures.js';
 import { mountFeedbackRoutes } from './routes/feedback.js';
 import { mountGenerationRoutes } from './routes/generations.js';
+import { mountDocs } from './routes/docs.js';
 import { mountPlayground } from './routes/playground.js';
 
 /** What `Retry-After` a not-ready or draining instance suggests. */
@@ -54,6 +55,7 @@ export function createApp(injected: AppDeps): Hono {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' as const }));
   app.get('/openapi.json', (c) => c.json(openApiDocument));
+  mountDocs(app, { document: openApiDocument, ...(deps.docsAssets ? { readAsset: deps.docsAssets } : {}) });
   app.get('/v1/models', (c) => {
     return c.json({
       generators: [{ id: deps.generator.modelId, provider: deps.generator.provider, max_batch_size: deps.generator.maxBatchSize }],

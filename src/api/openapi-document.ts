@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { postErasureRoute, postFeedbackRoute } from './routes/feedback-routes.js';
 import { listGenerationsRoute } from './routes/generation-listing-routes.js';
 import { generationWebhook } from './routes/webhook-routes.js';
+import { apiReferenceRoute, openApiYamlRoute } from './routes/docs-routes.js';
 import { cancelGenerationRoute, createGenerationRoute, deleteGenerationRoute, getCandidateImageRoute, getGenerationEventsRoute, getGenerationRoute } from './routes/generation-routes.js';
 import { API_KEY_SCHEME, HEADERS, PROBLEM_EXAMPLES } from './routes/route-parts.js';
 import { healthRoute, listModelsRoute, openApiRoute, readinessRoute } from './routes/service-routes.js';
@@ -35,6 +36,8 @@ const ROUTES = [
   healthRoute,
   readinessRoute,
   openApiRoute,
+  openApiYamlRoute,
+  apiReferenceRoute,
 ];
 
 const problemContent = (examples: Record<string, unknown>) => ({

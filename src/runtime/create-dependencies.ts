@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { allowManyListeners } from './allow-many-listeners.js';
 import { appSettings, worldDependencies } from './app-settings.js';
 import { keepAliveAgents } from './node-http-agents.js';
+import { swaggerUiAssetReader } from './swagger-ui-assets.js';
 
 /** The app's dependencies plus the runtime hooks of what was wired (warm-up before listening, close at shutdown). */
 export interface WiredDependencies extends AppDeps {
@@ -33,6 +34,7 @@ export function createDependencies(config: Config, extras: Pick<AppDeps, 'waitUn
     ...worldDependencies(world),
     store,
     allowManyListeners,
+    docsAssets: swaggerUiAssetReader(),
     processInfo: { pid: process.pid, host: hostname(), isProcessAlive: processIsAlive },
     ...extras,
     warmUp: () => world.warmUp(),
