@@ -1,12 +1,15 @@
 import { ZodError } from 'zod';
-import { GENERATOR_V1, generatorV1RequestSchema, type GeneratorV1Image } from '../adapters/sagemaker/wire/generator-v1.js';
+import { GENERATOR_V1, generatorV1RequestSchema, type GeneratorV1Image, type GeneratorV1Item } from '../adapters/sagemaker/wire/generator-v1.js';
+import { GENERATOR_V2, generatorV2RequestSchema, type GeneratorV2Output } from '../adapters/sagemaker/wire/generator-v2.js';
 import { SCORER_V1, scorerV1RequestSchema } from '../adapters/sagemaker/wire/scorer-v1.js';
 import { DiffalignError } from '../ports/errors.js';
-import type { GenerateItem, GeneratedImage, GeneratorV1, ImageRef, ScoreDetail, ScorerV1, Warning } from '../ports/index.js';
+import type { GenerateItem, GenerateItemV2, GeneratedImage, GeneratorV1, GeneratorV2, ImageRef, ScoreDetail, ScorerV1, Warning } from '../ports/index.js';
 
 /** What the emulator serves: a generator, scorers and the two prompt models' wire functions. */
 export interface EmulatorWorld {
   readonly generator: GeneratorV1;
+  /** The same model behind generator v2: with it the generator endpoint also answers `generator-v2` requests. */
+  readonly generatorV2?: GeneratorV2;
   readonly scorers: readonly ScorerV1[];
   /** Hugging Face text-generation (Promptist): `{inputs, parameters}` → `[{generated_text}]`. */
   textGeneration(request: unknown): unknown;
@@ -42,6 +45,10 @@ export async function invokeModel(kind: EndpointKind, world: EmulatorWorld, body
   try {
     switch (kind) {
       case 'generator':
+        if (isVersion(body, GENERATOR_V2)) {
+          if (!world.generatorV2) throw new ContainerError(400, `version: this endpoint speaks ${GENERATOR_V1}, got ${GENERATOR_V2}`);
+          return await generateV2(world.generatorV2, body, signal);
+        }
         return await generate(world.generator, body, signal);
       case 'scorer':
         return await score(world.scorers, body, signal);
@@ -61,7 +68,18 @@ export async function invokeModel(kind: EndpointKind, world: EmulatorWorld, body
 
 async function generate(generator: GeneratorV1, body: unknown, signal: AbortSignal): Promise<ModelAnswer> {
   const request = generatorV1RequestSchema.parse(body);
-  const items: GenerateItem[] = request.items.map((item) => ({
+  const items: GenerateItem[] = request.items.map(portItemOf);
+  const results = await Promise.all(chunksOf(items, generator.maxBatchSize).map((chunk) => generator.doGenerate({ items: chunk, abortSignal: signal })));
+  const generated: GeneratedImage[] = results.flatMap((result) => [...result.images]);
+  const images = await Promise.all(generated.map((image, index) => toWireImage(image, request.items[index]?.output, signal)));
+  const warnings = distinctWarnings(results.flatMap((result) => result.warnings));
+  const json = { version: GENERATOR_V1, model: generator.modelId, images, ...(warnings.length > 0 ? { warnings } : {}) };
+  return { json, withOneResultTooFew: () => ({ ...json, images: images.slice(0, -1) }) };
+}
+
+/** The port's item of a wire item's v1 fields. */
+function portItemOf(item: GeneratorV1Item): GenerateItem {
+  return {
     prompt: item.prompt,
     ...(item.negative_prompt === undefined ? {} : { negativePrompt: item.negative_prompt }),
     noise: item.noise,
@@ -70,16 +88,47 @@ async function generate(generator: GeneratorV1, body: unknown, signal: AbortSign
     width: item.width,
     height: item.height,
     format: item.format,
-  }));
-  const results = await Promise.all(chunksOf(items, generator.maxBatchSize).map((chunk) => generator.doGenerate({ items: chunk, abortSignal: signal })));
-  const generated: GeneratedImage[] = results.flatMap((result) => [...result.images]);
-  const images = await Promise.all(generated.map((image, index) => toWireImage(image, request.items[index]?.output, signal)));
+  };
+}
+
+/** Warnings without repeats, in order of first appearance. */
+function distinctWarnings(all: readonly Warning[]): Warning[] {
   const warnings: Warning[] = [];
-  for (const warning of results.flatMap((result) => result.warnings)) {
+  for (const warning of all) {
     if (!warnings.some((known) => JSON.stringify(known) === JSON.stringify(warning))) warnings.push(warning);
   }
-  const json = { version: GENERATOR_V1, model: generator.modelId, images, ...(warnings.length > 0 ? { warnings } : {}) };
-  return { json, withOneResultTooFew: () => ({ ...json, images: images.slice(0, -1) }) };
+  return warnings;
+}
+
+/** Whether a request body names this wire version. */
+function isVersion(body: unknown, version: string): boolean {
+  return typeof body === 'object' && body !== null && (body as { version?: unknown }).version === version;
+}
+
+/** A generator-v2 request through the world's v2 generator: outputs in order, final images uploaded when an item names a PUT URL. */
+async function generateV2(generator: GeneratorV2, body: unknown, signal: AbortSignal): Promise<ModelAnswer> {
+  const request = generatorV2RequestSchema.parse(body);
+  const items: GenerateItemV2[] = request.items.map((item) => ({
+    ...portItemOf(item),
+    ...(item.from === undefined ? {} : { from: item.from }),
+    ...(item.to === undefined ? {} : { to: item.to }),
+    ...(item.start === undefined ? {} : { start: { step: item.start.step, steps: item.start.steps, shape: item.start.shape, dtype: item.start.dtype, data: item.start.data, ...(item.start.model === undefined ? {} : { model: item.start.model }) } }),
+    ...(item.renoise === undefined ? {} : { renoise: item.renoise }),
+    ...(item.sampler === undefined ? {} : { sampler: item.sampler }),
+    ...(item.return_latents === undefined ? {} : { returnLatents: item.return_latents }),
+    ...(item.preview === undefined ? {} : { preview: item.preview }),
+  }));
+  const results = await Promise.all(chunksOf(items, generator.maxBatchSize).map((chunk) => generator.doGenerate({ items: chunk, abortSignal: signal })));
+  const produced = results.flatMap((result) => [...result.outputs]);
+  const outputs: GeneratorV2Output[] = await Promise.all(
+    produced.map(async (output, index) => {
+      const wireImage = output.image ? await toWireImage({ image: output.image, nfe: output.nfe }, output.preview ? undefined : request.items[index]?.output, signal) : { nfe: output.nfe };
+      return { ...wireImage, preview: output.preview, ...(output.latents ? { latents: { ...output.latents, shape: [...output.latents.shape] } } : {}) };
+    }),
+  );
+  const warnings = distinctWarnings(results.flatMap((result) => result.warnings));
+  const json = { version: GENERATOR_V2, model: generator.modelId, outputs, ...(warnings.length > 0 ? { warnings } : {}) };
+  return { json, withOneResultTooFew: () => ({ ...json, outputs: outputs.slice(0, -1) }) };
 }
 
 /** An image on the wire: written to the presigned PUT URL when the item names one, else inline base64. */

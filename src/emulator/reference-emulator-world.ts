@@ -12,7 +12,7 @@ export interface ReferenceEmulatorWorld {
 export function createReferenceEmulatorWorld(options: { threads?: number } = {}): ReferenceEmulatorWorld {
   const reference = createReferenceWorld(options.threads === undefined ? {} : { threads: options.threads });
   return {
-    world: { generator: reference.generator, scorers: reference.scorers, textGeneration, chatCompletion },
+    world: { generator: reference.generator, generatorV2: reference.generatorV2, scorers: reference.scorers, textGeneration, chatCompletion },
     warmUp: () => reference.warmUp(),
     close: () => reference.close(),
   };

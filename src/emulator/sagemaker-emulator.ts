@@ -41,6 +41,9 @@ export interface EmulatorCall {
   readonly fault: FaultKind | undefined;
   /** Model work in ms (0 when no model ran). */
   readonly serviceMs: number;
+  /** Bytes of the request body, and of the answer's body (0 when none was sent). */
+  readonly requestBytes: number;
+  readonly responseBytes: number;
 }
 
 /** A running emulator. */
@@ -90,8 +93,8 @@ export async function startSageMakerEmulator(options: SageMakerEmulatorOptions):
     if (kind === undefined) return sendError(response, runtime.endpointNotFound(endpoint));
     const attempt = Number(/attempt=(\d+)/.exec(String(request.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
     const inferenceId = headerOf(request, 'x-amzn-sagemaker-inference-id');
-    const record = (status: number, fault: FaultKind | undefined, serviceMs = 0): void => {
-      log.push({ endpoint, attempt, inferenceId, status, fault, serviceMs });
+    const record = (status: number, fault: FaultKind | undefined, serviceMs = 0, responseBytes = 0): void => {
+      log.push({ endpoint, attempt, inferenceId, status, fault, serviceMs, requestBytes: body.byteLength, responseBytes });
     };
     const gone = new AbortController();
     response.on('close', () => {
@@ -118,14 +121,22 @@ export async function startSageMakerEmulator(options: SageMakerEmulatorOptions):
       const answer = await invokeModel(kind, options.world, parsed, gone.signal);
       const serviceMs = performance.now() - started;
       if (gone.signal.aborted) return record(0, undefined, serviceMs);
-      record(200, fault?.fault, serviceMs);
       const headers = { 'x-Amzn-Invoked-Production-Variant': 'AllTraffic', [SERVICE_TIME_HEADER]: serviceMs.toFixed(3) };
-      if (fault?.fault === 'malformed') {
-        const variant = fault.variant ?? 'not_json';
-        if (variant === 'not_json') return sendRaw(response, 200, '{"images": [{"b64": "iVBORw0KGgo', headers);
-        return sendJson(response, 200, variant === 'wrong_shape' ? { unexpected: true, results: 'none' } : answer.withOneResultTooFew(), headers);
+      if (fault?.fault !== 'malformed') {
+        const text = JSON.stringify(answer.json);
+        const bytes = Buffer.byteLength(text);
+        if (bytes > maxPayloadBytes) {
+          // the runtime does not pass on an answer over its synchronous limit: the caller gets a ModelError
+          record(424, undefined, serviceMs);
+          return sendError(response, runtime.modelError(endpoint, 500, `the response of ${bytes} bytes exceeds the ${maxPayloadBytes}-byte limit of synchronous invocations`));
+        }
+        record(200, fault?.fault, serviceMs, bytes);
+        return sendRaw(response, 200, text, headers);
       }
-      return sendJson(response, 200, answer.json, headers);
+      record(200, fault.fault, serviceMs);
+      const variant = fault.variant ?? 'not_json';
+      if (variant === 'not_json') return sendRaw(response, 200, '{"images": [{"b64": "iVBORw0KGgo', headers);
+      return sendJson(response, 200, variant === 'wrong_shape' ? { unexpected: true, results: 'none' } : answer.withOneResultTooFew(), headers);
     } catch (error) {
       const serviceMs = performance.now() - started;
       if (gone.signal.aborted) return record(0, undefined, serviceMs);

@@ -14,6 +14,8 @@ export const AESTHETIC_SIDE = 256;
 export class ReferenceAestheticScorer extends ReferenceImageScorer {
   readonly modelId = 'aesthetic';
   readonly range = { min: 1, max: 10 } as const;
+  /** Composition, colour and contrast already show on a low-resolution x̂₀ preview. */
+  readonly judgesPreviews = true;
 
   constructor(config: ReferenceScorerConfig = {}) {
     super(config);

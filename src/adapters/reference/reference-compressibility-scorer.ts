@@ -30,6 +30,8 @@ export async function jpegBytesPerPixel(bytes: Uint8Array, mediaType?: string): 
 export class ReferenceCompressibilityScorer extends ReferenceImageScorer {
   readonly modelId: CompressibilityModel;
   readonly range: { readonly min: number; readonly max: number };
+  /** Bytes per pixel depend on the resolution and on fine texture a preview lacks: its preview scores mean nothing. */
+  readonly judgesPreviews = false;
 
   constructor(modelId: CompressibilityModel = 'compressibility', config: ReferenceScorerConfig = {}) {
     super(config);

@@ -83,7 +83,7 @@ export class ReferenceGenerator implements GeneratorV1 {
 }
 
 /** Rejects items the sampler cannot serve. */
-function validateItem(item: GenerateItem): void {
+export function validateItem(item: GenerateItem): void {
   const sideOk = (side: number): boolean => Number.isInteger(side) && side >= MIN_SIDE && side <= MAX_SIDE;
   if (!sideOk(item.width) || !sideOk(item.height)) {
     throw new InvalidGenerateRequestError(`image size ${item.width}x${item.height} outside ${MIN_SIDE}..${MAX_SIDE} (integers)`);
@@ -95,6 +95,6 @@ function validateItem(item: GenerateItem): void {
 }
 
 /** Throws AbortedError once the signal has fired. */
-function throwIfAborted(signal: AbortSignal | undefined): void {
+export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortedError('generation aborted', { cause: signal.reason });
 }

@@ -22,6 +22,8 @@ const ABSTAIN_NO_OBJECT = 'prompt names no GenEval object (none of the 80 COCO c
 export class ReferenceGenevalScorer extends ReferenceImageScorer {
   readonly modelId = 'geneval';
   readonly range = { min: 0, max: 1 } as const;
+  /** Objects, counts, colours and positions already show on a low-resolution x̂₀ preview (what compute-aware search prunes on). */
+  readonly judgesPreviews = true;
   private readonly specs = new Map<string, GenevalSpec>();
 
   constructor(config: ReferenceScorerConfig = {}) {

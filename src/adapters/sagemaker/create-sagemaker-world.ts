@@ -3,6 +3,7 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { SageMakerChatModel } from './sagemaker-chat-model.js';
 import { createSageMakerRuntimeClient } from './sagemaker-client.js';
 import { SageMakerGenerator } from './sagemaker-generator.js';
+import { SageMakerGeneratorV2 } from './sagemaker-generator-v2.js';
 import { SageMakerPromptRewriter } from './sagemaker-prompt-rewriter.js';
 import { SageMakerScorer } from './sagemaker-scorer.js';
 
@@ -66,6 +67,13 @@ export const NOMINAL_SCORER_RANGES: Readonly<Record<string, { readonly min: numb
   incompressibility: { min: 0, max: 4 },
 };
 
+/**
+ * Scorer models whose scores of low-resolution x̂₀ previews are known to track their final scores (the
+ * reference world's geneval and aesthetic, which the emulator serves; compute-aware search prunes on
+ * them). Others are not asked about previews unless no scorer of a request is.
+ */
+export const PREVIEW_JUDGING_MODELS: readonly string[] = ['geneval', 'aesthetic'];
+
 /** Sources of time and randomness (tests pin them). */
 export interface SageMakerWorldInternals {
   readonly now?: () => number;
@@ -100,11 +108,14 @@ export function createSageMakerWorld(config: SageMakerWorldConfig, _internal: Sa
   });
   const scorerBreaker = breaker(config.scorer.endpointName);
   const batch = (settings: SageMakerBatchEndpointSettings) => ({ maxBatchSize: settings.maxBatchSize, maxConcurrency: settings.maxConcurrency });
+  const generatorSettings = { ...endpoint(config.generator, breaker(config.generator.endpointName)), ...batch(config.generator) };
   return {
-    generator: new SageMakerGenerator(config.generator.endpointName, { ...endpoint(config.generator, breaker(config.generator.endpointName)), ...batch(config.generator) }),
+    generator: new SageMakerGenerator(config.generator.endpointName, generatorSettings),
+    // the same endpoint and breaker: whole-schedule batches go as generator-v1, segments as generator-v2
+    generatorV2: new SageMakerGeneratorV2(config.generator.endpointName, generatorSettings),
     scorers: config.scorer.models.map((model) => {
       const range = config.scorer.ranges?.[model] ?? NOMINAL_SCORER_RANGES[model];
-      return new SageMakerScorer(model, { ...endpoint(config.scorer, scorerBreaker), ...batch(config.scorer), ...(range === undefined ? {} : { range }) });
+      return new SageMakerScorer(model, { ...endpoint(config.scorer, scorerBreaker), ...batch(config.scorer), ...(range === undefined ? {} : { range }), judgesPreviews: PREVIEW_JUDGING_MODELS.includes(model) });
     }),
     rewriter: new SageMakerPromptRewriter(config.promptist.endpointName, endpoint(config.promptist, breaker(config.promptist.endpointName))),
     chatModel: new SageMakerChatModel(config.llm.endpointName, endpoint(config.llm, breaker(config.llm.endpointName))),

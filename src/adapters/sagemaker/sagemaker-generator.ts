@@ -1,7 +1,7 @@
 import type { GenerateItem, GenerateOptions, GenerateResult, GeneratedImage, GeneratorV1, ImageRef, Warning } from '../../ports/index.js';
 import { pngResponseBound } from './payload-split.js';
 import { SageMakerAdapter, type SageMakerEndpointConfig } from './sagemaker-endpoint.js';
-import { GENERATOR_V1, generatorV1ResponseSchema, type GeneratorV1Image, type GeneratorV1Item } from './wire/generator-v1.js';
+import { GENERATOR_V1, generatorV1ResponseSchema, type GeneratorV1Item } from './wire/generator-v1.js';
 import { fromBase64 } from './wire-encoding.js';
 import { fromWireWarnings, mergeWarnings } from './wire-warnings.js';
 
@@ -68,7 +68,7 @@ export class SageMakerGenerator extends SageMakerAdapter implements GeneratorV1 
   }
 }
 
-function toWireItem(item: GenerateItem): GeneratorV1Item {
+export function toWireItem(item: GenerateItem): GeneratorV1Item {
   return {
     prompt: item.prompt,
     ...(item.negativePrompt === undefined ? {} : { negative_prompt: item.negativePrompt }),
@@ -82,7 +82,7 @@ function toWireItem(item: GenerateItem): GeneratorV1Item {
   };
 }
 
-function toImageRef(wire: GeneratorV1Image): ImageRef | undefined {
+export function toImageRef(wire: { readonly b64?: string | undefined; readonly url?: string | undefined; readonly media_type?: string | undefined }): ImageRef | undefined {
   const mediaType = wire.media_type ?? 'image/png';
   if (wire.b64 !== undefined && wire.b64 !== '') {
     return { type: 'inline', mediaType, data: fromBase64(wire.b64) };

@@ -9,6 +9,8 @@ export interface SageMakerScorerConfig extends SageMakerEndpointConfig {
   readonly maxConcurrency: number;
   /** Nominal score range, for the models listing. */
   readonly range?: { readonly min: number; readonly max: number };
+  /** Whether the model's scores of x̂₀ previews are meaningful (ScorerV1.judgesPreviews). */
+  readonly judgesPreviews?: boolean;
 }
 
 /**
@@ -20,11 +22,13 @@ export class SageMakerScorer extends SageMakerAdapter implements ScorerV1 {
   readonly maxBatchSize: number;
   readonly maxConcurrency: number;
   readonly range?: { readonly min: number; readonly max: number };
+  readonly judgesPreviews: boolean;
 
   constructor(modelId: string, config: SageMakerScorerConfig) {
     super(modelId, config);
     this.maxBatchSize = config.maxBatchSize;
     this.maxConcurrency = config.maxConcurrency;
+    this.judgesPreviews = config.judgesPreviews === true;
     if (config.range) this.range = config.range;
   }
 

@@ -108,7 +108,16 @@ export class ReferenceWorldModel {
       noise,
       ...(abortSignal === undefined ? {} : { abortSignal }),
     });
-    const reading = readLatent(mixture.basis, result.sample);
+    return this.describe(mixture, result.sample, noise, result.nfe, degenerate);
+  }
+
+  /**
+   * What a latent x₀ of a prompt's mixture shows (its blend and residual), posed by the initial noise x_T:
+   * how `sample` reads its result, and how a resumed trajectory (sampler/segment-sampler.ts) or an x̂₀
+   * preview is read.
+   */
+  describe(mixture: SceneMixture, latent: Float64Array, noise: ArrayLike<number>, nfe: number, degenerateNoise: boolean): WorldSample {
+    const reading = readLatent(mixture.basis, latent);
     let dominantIndex = 0;
     let blendEntropy = 0;
     reading.weights.forEach((weight, index) => {
@@ -118,8 +127,8 @@ export class ReferenceWorldModel {
     const modeIndex = mixture.prototypes[dominantIndex]?.modeIndex ?? -1;
     return {
       mixture,
-      nfe: result.nfe,
-      degenerateNoise: degenerate,
+      nfe,
+      degenerateNoise,
       weights: reading.weights,
       residual: reading.residual.map((value) => value / this.mixtureOptions.latentScale),
       dominantIndex,

@@ -9,6 +9,7 @@ import type { ReferenceWorkerPool } from './reference-worker-pool.js';
 export interface PooledScorerIdentity {
   readonly modelId: string;
   readonly range: { readonly min: number; readonly max: number };
+  readonly judgesPreviews?: boolean;
 }
 
 /** Batch a pooled scorer takes per call (one task, one thread). */
@@ -24,6 +25,7 @@ export class PooledReferenceScorer implements ScorerV1 {
   readonly provider = 'reference';
   readonly modelId: string;
   readonly range: { readonly min: number; readonly max: number };
+  readonly judgesPreviews: boolean;
   readonly maxBatchSize = POOLED_SCORER_BATCH;
   readonly maxConcurrency: number;
   private readonly fetchImpl: FetchFunction;
@@ -35,6 +37,7 @@ export class PooledReferenceScorer implements ScorerV1 {
   ) {
     this.modelId = identity.modelId;
     this.range = identity.range;
+    this.judgesPreviews = identity.judgesPreviews === true;
     this.maxConcurrency = pool.threads;
     this.fetchImpl = config.fetch ?? ((input, init) => fetch(input, init));
   }
@@ -57,5 +60,5 @@ export class PooledReferenceScorer implements ScorerV1 {
 
 /** The reference scorers (geneval, aesthetic, compressibility, incompressibility), each served by the pool. */
 export function createPooledReferenceScorers(pool: ReferenceWorkerPool, config: ReferenceScorerConfig = {}): PooledReferenceScorer[] {
-  return createReferenceScorers(config).map((scorer) => new PooledReferenceScorer(pool, { modelId: scorer.modelId, range: scorer.range ?? { min: 0, max: 1 } }, config));
+  return createReferenceScorers(config).map((scorer) => new PooledReferenceScorer(pool, { modelId: scorer.modelId, range: scorer.range ?? { min: 0, max: 1 }, judgesPreviews: scorer.judgesPreviews === true }, config));
 }

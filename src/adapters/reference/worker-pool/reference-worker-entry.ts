@@ -3,6 +3,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { ScorerV1 } from '../../../ports/scorer.js';
 import { warmSilhouetteClassifier } from '../../../reference-world/reward-models/silhouette-classifier.js';
 import { ReferenceGenerator } from '../reference-generator.js';
+import { ReferenceGeneratorV2 } from '../reference-generator-v2.js';
 import { createReferenceScorers } from '../reference-scorers.js';
 import type { ReferenceWorkerOutcome, ReferenceWorkerReply, ReferenceWorkerTask } from './reference-worker-protocol.js';
 import { serializeError } from './serialized-error.js';
@@ -11,6 +12,7 @@ import { serializeError } from './serialized-error.js';
 // thread reports ready) and calls its REFERENCE_WORKER_HANDLER export per task, so the generator's
 // caches and the scorers live as long as the thread.
 const generator = new ReferenceGenerator();
+const generatorV2 = new ReferenceGeneratorV2();
 const scorers = new Map<string, ScorerV1>(createReferenceScorers().map((scorer) => [scorer.modelId, scorer]));
 
 /** A reply marked for piscina to transfer its buffers rather than clone them. */
@@ -37,6 +39,19 @@ async function serve(task: ReferenceWorkerTask): Promise<ReferenceWorkerReply | 
       const image = result.images[0];
       if (image === undefined || image.image.type !== 'inline') throw new Error('reference generator returned no inline image');
       return transferred({ kind: 'generate', png: ownedBytes(image.image.data), nfe: image.nfe, warnings: result.warnings });
+    }
+    case 'generate-v2': {
+      const { output, warnings } = await generatorV2.run(task.item);
+      const png = output.image?.type === 'inline' ? ownedBytes(output.image.data) : undefined;
+      const reply: ReferenceWorkerReply<'generate-v2'> = {
+        kind: 'generate-v2',
+        ...(png ? { png } : {}),
+        preview: output.preview,
+        ...(output.latents ? { latents: output.latents } : {}),
+        nfe: output.nfe,
+        warnings,
+      };
+      return png ? transferredV2({ ...reply, png }) : reply;
     }
     case 'score': {
       const scorer = scorers.get(task.model);
@@ -70,6 +85,18 @@ function transferred(reply: ReferenceWorkerReply<'generate'>): MovedReply {
       return [reply.png.buffer];
     },
     get [valueSymbol](): ReferenceWorkerReply<'generate'> {
+      return reply;
+    },
+  });
+}
+
+/** A generate-v2 reply whose image buffer moves to the main thread instead of being cloned. */
+function transferredV2(reply: ReferenceWorkerReply<'generate-v2'> & { readonly png: Uint8Array }): MovedReply {
+  return move({
+    get [transferableSymbol](): ArrayBufferLike[] {
+      return [reply.png.buffer];
+    },
+    get [valueSymbol](): ReferenceWorkerReply<'generate-v2'> {
       return reply;
     },
   });

@@ -1,4 +1,5 @@
-import type { GenerateItem } from '../../../ports/generator.js';
+import type { GenerateItem, GenerateItemV2 } from '../../../ports/generator.js';
+import type { LatentCheckpoint } from '../../../ports/latent-checkpoint.js';
 import type { ScoreDetail } from '../../../ports/scorer.js';
 import type { Warning } from '../../../ports/warning.js';
 import type { SerializedError } from './serialized-error.js';
@@ -24,6 +25,18 @@ export interface ReferenceWorkerProtocol {
   readonly generate: {
     readonly task: { readonly kind: 'generate'; readonly item: GenerateItem };
     readonly reply: { readonly kind: 'generate'; readonly png: Uint8Array; readonly nfe: number; readonly warnings: readonly Warning[] };
+  };
+  /** Runs one generator-v2 item with the thread's ReferenceGeneratorV2; the PNG's buffer (when there is one) is transferred. */
+  readonly 'generate-v2': {
+    readonly task: { readonly kind: 'generate-v2'; readonly item: GenerateItemV2 };
+    readonly reply: {
+      readonly kind: 'generate-v2';
+      readonly png?: Uint8Array;
+      readonly preview: boolean;
+      readonly latents?: LatentCheckpoint;
+      readonly nfe: number;
+      readonly warnings: readonly Warning[];
+    };
   };
   /** Scores a batch with the thread's reference scorer of that model id. */
   readonly score: {
