@@ -26,7 +26,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HANDLERS = {
-    "generator": ["inference.py", "generator_core.py", "requirements.txt"],
+    "generator": ["inference.py", "generator_core.py", "segments.py", "requirements.txt"],
     "scorer": ["inference.py", "scorer_core.py", "requirements.txt"],
 }
 

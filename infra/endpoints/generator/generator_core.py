@@ -12,6 +12,14 @@ response {"version": "generator-v1", "model": <model id>,
           "warnings"?: [{"type": "other", "message"}]}
 error    {"version": "generator-v1", "code", "type", "message"} with HTTP status `code`
 
+generator-v2 (segments.py has its pure parts and the contract's details): the same items plus
+         "from"?, "to"?, "start"?: checkpoint, "renoise"?: recipe, "sampler"?: {"eta", "seed"},
+         "return_latents"?, "preview"?: {"width", "height"}
+response {"version": "generator-v2", "model", "outputs": [{"b64" | "url", "media_type", "preview",
+          "latents"?: {"step", "steps", "shape", "dtype", "data", "model"}, "nfe"}]}: one per item; an
+          item that stops before `steps` answers its checkpoint and preview (or neither), one that
+          reaches it the final image. NFE = (to − from) × 2 with CFG; previews and re-noising cost none.
+
 Conventions:
 - ε(seed) is the standard-normal tensor of the latent's shape (C, H/f, W/f) drawn in float32 by a
   CPU `torch.Generator().manual_seed(seed)` — the same on every GPU, and the tensor a float32
@@ -38,7 +46,7 @@ from __future__ import annotations
 import base64
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
 import numpy as np
@@ -65,8 +73,11 @@ from common.validate import (  # noqa: E402
     require_object,
     require_string,
 )
+import segments  # noqa: E402  (generator-v2's pure parts)
+from segments import Checkpoint  # noqa: E402
 
 VERSION = "generator-v1"
+VERSION_V2 = "generator-v2"  # v1 plus partial schedules, checkpoints, previews, DDIM(η): see segments.py
 FORMATS = ("png",)
 
 
@@ -116,25 +127,86 @@ class GenerateItem:
     format: str = "png"
     put_url: str | None = None
     answer_url: str | None = None  # output.url: the URL to answer instead of put_url without its query
+    # generator-v2 (segments.py): positions [from_step, to_step) of the schedule, from `start` or the noise
+    from_step: int = 0
+    to_step: int | None = None  # None: steps
+    start: Checkpoint | None = None
+    renoise: NoiseRecipe | None = None
+    eta: float = 0.0
+    sampler_seed: int = 0
+    return_latents: bool = False
+    preview: tuple[int, int] | None = None  # (width, height)
+
+    @property
+    def stop(self) -> int:
+        return self.steps if self.to_step is None else self.to_step
 
     @property
     def batch_key(self) -> tuple:
-        return (self.width, self.height, self.steps, self.guidance, self.negative_prompt is not None)
+        # a v2 batch shares its positions, η and what it answers; rows may differ in start, noise and seeds
+        return (self.width, self.height, self.steps, self.guidance, self.negative_prompt is not None, self.from_step, self.stop, self.eta, self.return_latents, self.preview)
 
 
 @dataclass(frozen=True)
 class GenerateRequest:
     items: tuple[GenerateItem, ...]
+    version: str = VERSION
 
 
 def parse_request(body: Any, limits: GeneratorLimits = GeneratorLimits()) -> GenerateRequest:
     """A decoded JSON body → GenerateRequest, or a ValidationError naming the first bad field."""
     request = require_object(body, "")
     version = request.get("version")
-    if version != VERSION:
-        raise ValidationError(f"version: this endpoint speaks {VERSION!r}, got {version!r}")
+    if version not in (VERSION, VERSION_V2):
+        raise ValidationError(f"version: this endpoint speaks {VERSION!r} and {VERSION_V2!r}, got {version!r}")
     raw_items = require_list(request.get("items"), "items", min_items=1, max_items=limits.max_items)
-    return GenerateRequest(items=tuple(parse_item(raw, f"items[{index}]", limits) for index, raw in enumerate(raw_items)))
+    parse = parse_item if version == VERSION else parse_item_v2
+    return GenerateRequest(items=tuple(parse(raw, f"items[{index}]", limits) for index, raw in enumerate(raw_items)), version=version)
+
+
+def parse_item_v2(raw: Any, path: str, limits: GeneratorLimits) -> GenerateItem:
+    """A generator-v2 item: a v1 item plus its segment of the schedule (segments.py)."""
+    base = parse_item(raw, path, limits)
+    item = require_object(raw, path)
+    start = segments.parse_checkpoint(item["start"], f"{path}.start") if item.get("start") is not None else None
+    to_step = require_int(item.get("to", base.steps), f"{path}.to", 1, base.steps)
+    from_step = require_int(item.get("from", start.step if start else 0), f"{path}.from", 0, to_step - 1)
+    renoise = parse_recipe(item["renoise"], f"{path}.renoise") if item.get("renoise") is not None else None
+    if start is None:
+        if from_step != 0:
+            raise ValidationError(f"{path}.from: without a checkpoint a trajectory starts at 0, got {from_step}")
+        if renoise is not None:
+            raise ValidationError(f"{path}.renoise: re-noising needs a checkpoint (start)")
+    else:
+        if start.steps != base.steps:
+            raise ValidationError(f"{path}.start.steps: a checkpoint of a {start.steps}-step schedule cannot resume a {base.steps}-step one")
+        if renoise is None and from_step != start.step:
+            raise ValidationError(f"{path}.from: a checkpoint at step {start.step} resumes from it, got {from_step}")
+        if renoise is not None and from_step >= start.step:
+            raise ValidationError(f"{path}.from: re-noising goes back before the checkpoint's step {start.step}, got {from_step}")
+    eta, seed = 0.0, 0
+    if item.get("sampler") is not None:
+        sampler = require_object(item["sampler"], f"{path}.sampler")
+        eta = require_number(sampler.get("eta"), f"{path}.sampler.eta", 0.0, 1.0)
+        seed = require_int(sampler.get("seed"), f"{path}.sampler.seed", 0, 0xFFFFFFFF)
+    return_latents = item.get("return_latents", False)
+    if not isinstance(return_latents, bool):
+        raise ValidationError(f"{path}.return_latents: must be a boolean")
+    preview = None
+    if item.get("preview") is not None:
+        preview = segments.preview_size(item["preview"], f"{path}.preview", {"min_side": limits.min_side, "max_side": limits.max_side})
+    stopping = to_step < base.steps
+    return replace(
+        base,
+        from_step=from_step,
+        to_step=to_step,
+        start=start,
+        renoise=renoise,
+        eta=eta,
+        sampler_seed=seed,
+        return_latents=return_latents and stopping,
+        preview=preview if stopping else None,
+    )
 
 
 def parse_item(raw: Any, path: str, limits: GeneratorLimits) -> GenerateItem:
@@ -206,13 +278,40 @@ class PipelineOutput:
 
 
 class PipelineRunner(Protocol):
-    """What the torch part provides (see inference.py `DiffusersRunner`; tests inject a fake)."""
+    """What the torch part provides (see inference.py `DiffusersRunner`; tests inject a fake).
+
+    generator-v2 also needs `alpha_bar(steps, position)` (ᾱ of a schedule position, for re-noising) and
+    `run_segment(batch: SegmentBatch) -> SegmentOutput`; a runner without them answers v2 with 400."""
 
     def latent_shape(self, width: int, height: int) -> tuple[int, ...]: ...
 
     def draw_noise(self, seed: int, shape: tuple[int, ...]) -> np.ndarray: ...
 
     def run(self, batch: PipelineBatch) -> PipelineOutput: ...
+
+
+@dataclass
+class SegmentBatch(PipelineBatch):
+    """One generator-v2 pipeline call: positions [start_step, stop_step) of a `steps`-step DDIM(η) schedule.
+
+    `latents` are each row's latent at start_step (the recipe's unit noise at 0; a checkpoint, re-noised
+    when asked, later); `step_noise[i]` is the (B, C, h, w) float32 noise injected at position
+    start_step + i when eta > 0 (row r's from its sampler seed)."""
+
+    start_step: int = 0
+    stop_step: int = 0
+    eta: float = 0.0
+    step_noise: np.ndarray | None = None
+    want_latents: bool = False
+    preview: tuple[int, int] | None = None
+
+
+@dataclass
+class SegmentOutput:
+    images: np.ndarray | None = None  # (B, H, W, 3) final images when stop_step == steps
+    latents: np.ndarray | None = None  # (B, C, h, w) at stop_step, in the pipeline's dtype, when asked
+    previews: np.ndarray | None = None  # (B, h', w', 3) x̂₀ of the last step, when asked
+    nsfw: Sequence[bool] | None = None
 
 
 Uploader = Callable[[str, bytes, str], None]  # (put_url, body, content type)
@@ -228,9 +327,15 @@ class Generator:
     uploader: Uploader | None = None
 
     def parse(self, body: Any) -> GenerateRequest:
-        return parse_request(body, self.limits)
+        request = parse_request(body, self.limits)
+        for index, item in enumerate(request.items):
+            if item.start is not None and item.start.model is not None and item.start.model != self.model_id:
+                raise ValidationError(f"items[{index}].start.model: a checkpoint of {item.start.model!r} cannot resume on {self.model_id!r}")
+        return request
 
     def generate(self, request: GenerateRequest) -> dict:
+        if request.version == VERSION_V2:
+            return self.generate_v2(request)
         items = request.items
         batches = group_in_order([item.batch_key for item in items], self.limits.max_batch_size)
         for indices in batches:  # reject sizes the model cannot take before any GPU work
@@ -255,6 +360,118 @@ class Generator:
                 " send fewer items per request or give each item an output.put_url"
             )
         return response
+
+    def generate_v2(self, request: GenerateRequest) -> dict:
+        """A generator-v2 request: one output per item, in order (final image, or checkpoint and preview)."""
+        if not hasattr(self.runner, "run_segment") or not hasattr(self.runner, "alpha_bar"):
+            raise ValidationError(f"version: this endpoint's pipeline cannot run {VERSION_V2!r} segments")
+        items = request.items
+        batches = group_in_order([item.batch_key for item in items], self.limits.max_batch_size)
+        for indices in batches:
+            first = items[indices[0]]
+            shape = tuple(self.runner.latent_shape(first.width, first.height))
+            for index in indices:
+                start = items[index].start
+                if start is not None and tuple(start.shape) != shape:
+                    raise ValidationError(f"items[{index}].start.shape: {list(start.shape)} is not this model's latent {list(shape)} at {first.width}x{first.height}")
+        warnings: list[tuple[int, dict]] = []
+
+        def run(indices: Sequence[int]) -> list[dict]:
+            outputs, flagged = self._run_segment([items[i] for i in indices])
+            for index, blanked in zip(indices, flagged):
+                if blanked:
+                    warnings.append((index, {"type": "other", "message": f"items[{index}]: the safety checker replaced the image with a black one"}))
+            return outputs
+
+        outputs = run_batches(batches, len(items), run)
+        response: dict[str, Any] = {"version": VERSION_V2, "model": self.model_id, "outputs": outputs}
+        if warnings:
+            response["warnings"] = [warning for _, warning in sorted(warnings, key=lambda entry: entry[0])]
+        inline_bytes = sum(len(output.get("b64", "")) + len(output.get("latents", {}).get("data", "")) for output in outputs)
+        if inline_bytes > self.limits.max_response_bytes:
+            raise PayloadTooLarge(
+                f"{inline_bytes} bytes of inline images and checkpoints exceed the {self.limits.max_response_bytes}-byte response limit;"
+                " send fewer items per request"
+            )
+        return response
+
+    def build_segment_batch(self, items: Sequence[GenerateItem]) -> SegmentBatch:
+        """The rows' latents at the segment's start (noise, checkpoint, or re-noised checkpoint) and their step noise."""
+        first = items[0]
+        shape = tuple(self.runner.latent_shape(first.width, first.height))
+        cache: dict[int, np.ndarray] = {}
+
+        def draw(seed: int) -> np.ndarray:
+            tensor = np.asarray(self.runner.draw_noise(seed, shape))
+            if tensor.shape != shape:
+                raise InternalError(f"ε({seed}) has shape {tensor.shape}, expected {shape}")
+            return tensor
+
+        rows = []
+        for index, item in enumerate(items):
+            if item.start is None:
+                rows.append(realize_recipe(item.noise, draw, cache).astype(np.float32))
+                continue
+            latent = segments.decode_checkpoint(item.start, f"items[{index}].start")
+            if item.renoise is not None:
+                alpha_start = self.runner.alpha_bar(item.steps, item.start.step)
+                alpha_from = self.runner.alpha_bar(item.steps, item.from_step)
+                latent = segments.renoise(latent, alpha_start, alpha_from, realize_recipe(item.renoise, draw, cache)).astype(np.float32)
+            rows.append(latent)
+        step_noise = None
+        if first.eta > 0:
+            step_noise = np.stack(
+                [np.stack([draw(segments.sampler_step_seed(item.sampler_seed, position)).astype(np.float32) for item in items]) for position in range(first.from_step, first.stop)]
+            )
+        has_negative = first.negative_prompt is not None
+        return SegmentBatch(
+            prompts=[item.prompt for item in items],
+            negative_prompts=[item.negative_prompt or "" for item in items] if has_negative else None,
+            steps=first.steps,
+            guidance=first.guidance,
+            width=first.width,
+            height=first.height,
+            latents=np.stack(rows),
+            start_step=first.from_step,
+            stop_step=first.stop,
+            eta=first.eta,
+            step_noise=step_noise,
+            want_latents=first.return_latents,
+            preview=first.preview,
+        )
+
+    def _run_segment(self, items: Sequence[GenerateItem]) -> tuple[list[dict], list[bool]]:
+        batch = self.build_segment_batch(items)
+        output = self.runner.run_segment(batch)
+        spent = (batch.stop_step - batch.start_step) * (2 if uses_guidance(batch.guidance) else 1)
+        final = batch.stop_step >= batch.steps
+        flagged = [bool(flag) for flag in output.nsfw] if output.nsfw is not None and len(output.nsfw) == len(items) else [False] * len(items)
+        answers: list[dict] = []
+        pictures = output.images if final else output.previews
+        if (final or batch.preview is not None) and pictures is None:
+            raise InternalError("the pipeline returned no images for a segment that needs them")
+        if batch.want_latents and output.latents is None:
+            raise InternalError("the pipeline returned no latents for a segment that asked for them")
+        pixels = None
+        if pictures is not None:
+            pixels = np.asarray(pictures)
+            if pixels.dtype != np.uint8:
+                pixels = png.float_to_uint8(pixels)
+            size = (items[0].height, items[0].width) if final else (batch.preview[1], batch.preview[0])  # type: ignore[index]
+            if pixels.ndim != 4 or pixels.shape[:3] != (len(items), *size):
+                raise InternalError(f"the pipeline returned images of shape {pixels.shape}, expected {(len(items), *size)} + (channels,)")
+        for row, item in enumerate(items):
+            if final:
+                answer = self.deliver(item, png.encode_png(pixels[row]), spent)  # type: ignore[index]
+                answer["preview"] = False
+            else:
+                answer = {"preview": True, "nfe": spent}
+                if pixels is not None:
+                    answer.update({"b64": base64.b64encode(png.encode_png(pixels[row])).decode("ascii"), "media_type": png.MEDIA_TYPE})
+                if batch.want_latents:
+                    answer["latents"] = segments.encode_checkpoint(np.asarray(output.latents)[row], batch.stop_step, batch.steps, self.model_id)
+            answers.append(answer)
+        return answers, flagged
 
     def build_batch(self, items: Sequence[GenerateItem]) -> PipelineBatch:
         first = items[0]
@@ -309,6 +526,9 @@ def handle(generator: Generator, body: Any) -> dict:
 
 __all__ = [
     "VERSION",
+    "VERSION_V2",
+    "SegmentBatch",
+    "SegmentOutput",
     "GenerateItem",
     "GenerateRequest",
     "Generator",

@@ -50,6 +50,7 @@ class DiffusersRunner:
         self.pipe = pipe
         self.scale = int(getattr(pipe, "vae_scale_factor", 8))
         self.channels = int(pipe.unet.config.in_channels)
+        self._ddim = None  # generator-v2's DDIM(η) on the model's own noise schedule, made on first use
 
     def latent_shape(self, width: int, height: int) -> tuple[int, ...]:
         if width % self.scale or height % self.scale:
@@ -87,6 +88,88 @@ class DiffusersRunner:
             timesteps_run=int(timesteps) if timesteps else None,
             nsfw=list(flagged) if flagged is not None else None,
         )
+
+
+    # --- generator-v2 (generator_core.SegmentBatch; the pure parts are in segments.py) -------------------
+
+    def ddim(self) -> Any:
+        """A DDIMScheduler on the model's own betas and timestep spacing (what v2 segments run on)."""
+        if self._ddim is None:
+            import diffusers
+
+            self._ddim = diffusers.DDIMScheduler.from_config(self.pipe.scheduler.config)
+        return self._ddim
+
+    def alpha_bar(self, steps: int, position: int) -> float:
+        scheduler = self.ddim()
+        scheduler.set_timesteps(steps)
+        if position >= steps:
+            return float(scheduler.final_alpha_cumprod)
+        return float(scheduler.alphas_cumprod[int(scheduler.timesteps[position])])
+
+    def run_segment(self, batch: core.SegmentBatch) -> core.SegmentOutput:
+        """Positions [start_step, stop_step) through the stock pipeline: `latents=` the rows' latents at the
+        start, the DDIM scheduler patched by segments.SegmentScheduler to keep that subset of its timesteps
+        and to inject the seeded step noise, a step callback capturing the latents at the stop."""
+        import torch
+
+        import segments
+
+        device, dtype = self.pipe.device, self.pipe.dtype
+        latents = torch.from_numpy(np.ascontiguousarray(batch.latents)).to(device=device, dtype=dtype)
+        noise = batch.step_noise
+
+        def step_noise(position: int) -> Any:
+            return torch.from_numpy(np.ascontiguousarray(noise[position - batch.start_step])).to(device=device, dtype=dtype)  # type: ignore[index]
+
+        captured: dict[str, Any] = {}
+
+        def on_step_end(pipe: Any, step: int, timestep: Any, callback_kwargs: dict) -> dict:
+            captured["latents"] = callback_kwargs["latents"]
+            return callback_kwargs
+
+        final = batch.stop_step >= batch.steps
+        original = self.pipe.scheduler
+        self.pipe.scheduler = self.ddim()
+        try:
+            with segments.SegmentScheduler(self.pipe.scheduler, batch.start_step, batch.stop_step, batch.eta, step_noise if noise is not None else None) as segment, torch.inference_mode():
+                output = self.pipe(
+                    prompt=batch.prompts,
+                    negative_prompt=batch.negative_prompts,
+                    num_inference_steps=batch.steps,
+                    guidance_scale=batch.guidance,
+                    width=batch.width,
+                    height=batch.height,
+                    latents=latents,
+                    output_type="np" if final else "latent",
+                    callback_on_step_end=on_step_end,
+                    callback_on_step_end_tensor_inputs=["latents"],
+                )
+                previews = None
+                if batch.preview is not None and segment.predicted is not None:
+                    previews = self.decode_preview(segment.predicted, batch.preview)
+        finally:
+            self.pipe.scheduler = original
+        if final:
+            flagged = getattr(output, "nsfw_content_detected", None)
+            return core.SegmentOutput(images=np.asarray(output.images), nsfw=list(flagged) if flagged is not None else None)
+        end = captured.get("latents")
+        return core.SegmentOutput(
+            latents=end.detach().to("cpu").numpy() if batch.want_latents and end is not None else None,
+            previews=previews,
+        )
+
+    def decode_preview(self, predicted: Any, size: tuple[int, int]) -> np.ndarray:
+        """x̂₀ through the VAE, resized to the preview size: (B, h, w, 3) uint8."""
+        import torch
+
+        import segments
+
+        vae = self.pipe.vae
+        with torch.inference_mode():
+            decoded = vae.decode(predicted.to(dtype=vae.dtype) / vae.config.scaling_factor, return_dict=False)[0]
+        pixels = ((decoded.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+        return segments.resize_nearest(pixels, size[0], size[1])
 
 
 def _model_source(model_dir: str | None) -> tuple[str, str]:

@@ -56,8 +56,8 @@ def test_a_null_negative_prompt_or_output_means_none():
     "body, message",
     [
         ([], "must be an object"),
-        ({"items": [item()]}, "version: this endpoint speaks 'generator-v1', got None"),
-        ({"version": "generator-v2", "items": [item()]}, "got 'generator-v2'"),
+        ({"items": [item()]}, "version: this endpoint speaks 'generator-v1' and 'generator-v2', got None"),
+        ({"version": "generator-v3", "items": [item()]}, "got 'generator-v3'"),
         ({"version": "generator-v1"}, "items: must be an array, got null"),
         ({"version": "generator-v1", "items": []}, "items: must have at least 1 item"),
         (request("a cat"), r"items\[0\]: must be an object, got string"),
