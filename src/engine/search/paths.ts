@@ -59,28 +59,42 @@ export const paths: SearchStrategy = {
     const begin = Math.min(steps, Math.max(1, Math.round(plan.search.pathStart ?? steps / 2)));
     const forward = Math.max(1, Math.round(plan.search.pathForward ?? Math.max(1, steps / 10)));
     const backward = Math.max(forward + 1, Math.round(plan.search.pathBackward ?? 2 * forward));
-    const schedule = pathSchedule(steps, begin, forward, backward);
-    const fanOut = schedule.rounds.length === 0 ? 1 : Math.max(1, Math.floor(plan.search.neighbors));
-    const finalsPerPath = schedule.rounds.length === 0 ? 1 : fanOut;
-    const affordable = largestAffordable(plan.search.paths ?? MAX_PATHS, session.remainingNfe, (count) =>
-      count * finalsPerPath > session.remaining ? Number.POSITIVE_INFINITY : pathCost(schedule, count, fanOut, plan.guidance),
-    );
+    let schedule = pathSchedule(steps, begin, forward, backward);
+    const asked = Math.max(1, Math.floor(plan.search.neighbors));
+    const affordableWith = (fanOut: number): number =>
+      largestAffordable(plan.search.paths ?? MAX_PATHS, session.remainingNfe, (count) =>
+        count * (schedule.rounds.length === 0 ? 1 : fanOut) > session.remaining ? Number.POSITIVE_INFINITY : pathCost(schedule, count, fanOut, plan.guidance),
+      );
+    // fewer fresh noises per path when the budget cannot pay for one path with `neighbors` of them
+    let fanOut = schedule.rounds.length === 0 ? 1 : asked;
+    while (fanOut > 1 && affordableWith(fanOut) === 0) fanOut -= 1;
+    let affordable = affordableWith(fanOut);
+    if (affordable === 0 && schedule.rounds.length > 0) {
+      // not even one path fits: whole images from noise (the search over paths degenerates to best-of-n)
+      schedule = pathSchedule(steps, steps, forward, backward);
+      fanOut = 1;
+      affordable = affordableWith(1);
+      session.warn(`paths: the budget cannot pay for one path from step ${begin}; ${affordable} whole images ran instead`);
+    } else if (fanOut < asked && schedule.rounds.length > 0) {
+      session.warn(`paths: ${asked} noises per path do not fit the budget; ${fanOut} per path ran`);
+    }
     if (plan.search.paths !== undefined && affordable < plan.search.paths) {
       session.warn(`paths: ${plan.search.paths} paths with ${fanOut} noises each do not fit the budget; ${affordable} ran`);
     }
     const trace: TraceEntry[] = [];
     const finished: CandidateRecord[] = [];
     if (affordable >= 1 && schedule.rounds.length > 0) warnUnjudgedPreviews(session, 'paths');
+    const start = schedule.begin;
     let stop = searchStop(session, affordable);
     if (stop === null) {
-      const count = fittingCount(session, affordable, 0, begin);
+      const count = fittingCount(session, affordable, 0, start);
       const records = await session.evaluate(
-        Array.from({ length: count }, () => segmentRequest(session, input.prompt, { noise: singleSeedRecipe(session.seeds.next('search')), from: 0, to: begin }, 0)),
+        Array.from({ length: count }, () => segmentRequest(session, input.prompt, { noise: singleSeedRecipe(session.seeds.next('search')), from: 0, to: start }, 0)),
       );
       const last = records[records.length - 1];
-      if (begin >= steps) finished.push(...records);
-      if (last) trace.push(session.traceEntry({ phase: 'search', method: 'paths', round: 0, note: `${records.length} paths denoised to step ${begin} of ${steps}` }, records, last.index + 1));
-      let kept = begin >= steps ? [] : rankByPreview(session, records);
+      if (start >= steps) finished.push(...records);
+      if (last) trace.push(session.traceEntry({ phase: 'search', method: 'paths', round: 0, note: `${records.length} paths denoised to step ${start} of ${steps}` }, records, last.index + 1));
+      let kept = start >= steps ? [] : rankByPreview(session, records);
       for (let round = 0; round < schedule.rounds.length && kept.length > 0; round += 1) {
         stop = searchStop(session, 1);
         if (stop !== null) break;

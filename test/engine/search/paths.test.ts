@@ -55,6 +55,23 @@ describe('paths', () => {
       expect(result.best?.scores['alpha']).toBe(best);
     });
 
+    it('takes fewer fresh noises per path, then whole images, when the budget cannot pay for one path', async () => {
+      // Prepare: one path from step 6 of 12 (Δf 2, Δb 4: 3 rounds) costs 2·6 + 3·M·4·2 NFEs: 60 pay for M = 2, 30 not even for M = 1
+      const fewer = computePlan('paths', 60, { neighbors: 4, pathStart: 6, pathForward: 2, pathBackward: 4 });
+      const none = computePlan('paths', 30, { neighbors: 4, pathStart: 6, pathForward: 2, pathBackward: 4 });
+
+      // Act
+      const withFewer = await runGeneration(fewer, computeDeps());
+      const withNone = await runGeneration(none, computeDeps());
+
+      // Assess
+      expect(withFewer.warnings).toContain('paths: 4 noises per path do not fit the budget; 2 per path ran');
+      expect(withFewer.usage.nfe).toBeLessThanOrEqual(60);
+      expect(withNone.warnings.some((warning) => warning.includes('whole images ran instead'))).toBe(true);
+      expect(withNone.candidates).toHaveLength(1);
+      expect(withNone.best?.segment).toEqual({ from: 0, to: 12 });
+    });
+
     it('affords as many paths as the NFE budget allows when N is not given', async () => {
       // Prepare
       const deps = computeDeps();
