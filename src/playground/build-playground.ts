@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { searchMethodSchema } from '../api/schemas/generation-request.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,7 +34,7 @@ export async function renderPlaygroundModule(): Promise<string> {
   });
   const script = bundled.outputFiles[0]!.text;
   const assets: readonly (readonly [string, string, string])[] = [
-    ['/', 'text/html; charset=utf-8', await readFile(`${here}index.html`, 'utf8')],
+    ['/', 'text/html; charset=utf-8', withSearchMethods(await readFile(`${here}index.html`, 'utf8'))],
     ['/playground/playground.css', 'text/css; charset=utf-8', await readFile(`${here}playground.css`, 'utf8')],
     ['/playground/playground.js', 'text/javascript; charset=utf-8', script],
   ];
@@ -58,6 +59,15 @@ export async function renderPlaygroundModule(): Promise<string> {
     '};',
     '',
   ].join('\n');
+}
+
+/** The page's search methods are the request schema's (best_of_n first, the default), so a new method shows up on the next build. */
+function withSearchMethods(html: string): string {
+  const marker = /^( *)<!-- search-methods: [^>]*-->$/m;
+  const indent = marker.exec(html)?.[1];
+  if (indent === undefined) throw new Error('index.html has no <!-- search-methods: … --> marker in the search select');
+  const options = searchMethodSchema.options.map((method) => `${indent}<option value="${method}">${method.replaceAll('_', ' ')}</option>`);
+  return html.replace(marker, options.join('\n'));
 }
 
 /** Whether this module is the process's entry script. */

@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import PQueue from 'p-queue';
 import type { CandidateRecord, GenerationRecord } from '../api/schemas/generation-record.js';
-import { LIMITS } from '../api/schemas/generation-request.js';
+import { LIMITS, promptOptimizationMethodSchema, rewardAggregateSchema, searchMethodSchema } from '../api/schemas/generation-request.js';
 import type { GenerationRequestBody } from '../playground/client/api-client.js';
 import { GenerationProgress } from '../playground/client/generation-progress.js';
 import { formatReward, scoresText } from '../playground/client/score-text.js';
@@ -16,11 +16,11 @@ import { apiFailure, type ServerFlags, type ServerTarget, serverTarget, withServ
 const DOWNLOADS_AT_ONCE = 4;
 
 interface GenerateFlags extends ServerFlags {
-  readonly search: 'best_of_n' | 'zero_order';
+  readonly search: (typeof searchMethodSchema.options)[number];
   readonly budget: number;
-  readonly optimize: 'none' | 'promptist' | 'opt2i';
+  readonly optimize: (typeof promptOptimizationMethodSchema.options)[number];
   readonly reward?: readonly { readonly model: string; readonly weight: number }[];
-  readonly aggregate?: 'rank' | 'zscore' | 'weighted_sum';
+  readonly aggregate?: (typeof rewardAggregateSchema.options)[number];
   readonly n?: number;
   readonly size?: number;
   readonly width?: number;
@@ -55,11 +55,11 @@ export function generateCommand(io: CliIo, setExitCode: (code: number) => void):
   const command = new Command('generate')
     .description('generate images for a prompt on a diffalign server, with progress; writes best.png, candidates/ and record.json')
     .argument('<prompt>', 'what to generate (quote it)')
-    .addOption(new Option('--search <method>', 'noise search').choices(['best_of_n', 'zero_order']).default('best_of_n'))
+    .addOption(new Option('--search <method>', 'noise search').choices(searchMethodSchema.options).default('best_of_n'))
     .option('--budget <n>', `images the request may generate, everything included (1-${LIMITS.budget})`, integerArgument(1, LIMITS.budget), 4)
-    .addOption(new Option('--optimize <method>', 'prompt optimization').choices(['none', 'promptist', 'opt2i']).default('none'))
+    .addOption(new Option('--optimize <method>', 'prompt optimization').choices(promptOptimizationMethodSchema.options).default('none'))
     .option('--reward <model[=weight]>', 'a reward model and its weight, repeatable (default: the server\'s default rewards; `GET /v1/models` lists them)', collectReward)
-    .addOption(new Option('--aggregate <how>', 'how several rewards become one (default rank)').choices(['rank', 'zscore', 'weighted_sum']))
+    .addOption(new Option('--aggregate <how>', 'how several rewards become one (default rank)').choices(rewardAggregateSchema.options))
     .option('-n, --n <count>', 'how many top images the record lists (default 1)', integerArgument(1, LIMITS.n))
     .option('--size <px>', 'width and height (64-1024, a multiple of 8; default 512)', sideArgument)
     .option('--width <px>', 'width (overrides --size)', sideArgument)

@@ -4,7 +4,8 @@ import type { GenerationRequestBody } from './api-client.js';
 export interface GenerationFormValues {
   readonly prompt: string;
   readonly optimization: 'none' | 'promptist' | 'opt2i';
-  readonly search: 'best_of_n' | 'zero_order';
+  /** A search method of the request schema (the page's select lists them all). */
+  readonly search: NonNullable<NonNullable<GenerationRequestBody['search']>['method']>;
   readonly budget: number;
   /** Scorers that are switched on, with their weights. */
   readonly rewards: readonly { readonly model: string; readonly weight: number }[];
