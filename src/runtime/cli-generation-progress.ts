@@ -9,14 +9,15 @@ import type { CliIo } from './cli-io.js';
 export interface GenerationProgressView {
   /** After `progress` took in `event`. */
   update(progress: GenerationProgress, event: GenerationEvent): void;
-  /** Clears the bar (if any) before the summary is printed. */
+  /** Draws the bar's last state (if any) and ends it, before the summary is printed. */
   stop(): void;
 }
 
 /**
  * On a terminal, a cli-progress bar (images done of the budget, the best so far, the phase) with the prompts
  * judged printed above it; elsewhere (a pipe, a CI log), one plain line per event, so a log shows how the
- * search went. `quiet`: nothing.
+ * search went. `quiet`: nothing. The bar is left on screen at its last state (a fast generation finishes
+ * between two of cli-progress's timed redraws: without that final draw it would never be seen).
  */
 export function generationProgressView(io: CliIo, quiet: boolean): GenerationProgressView {
   if (quiet) return { update: () => undefined, stop: () => undefined };
@@ -25,7 +26,7 @@ export function generationProgressView(io: CliIo, quiet: boolean): GenerationPro
 
 function terminalView(io: CliIo): GenerationProgressView {
   const bars = new cliProgress.MultiBar(
-    { stream: io.stderr, format: ' {bar} {value}/{total} images · {best} · {phase}', hideCursor: true, clearOnComplete: true, stopOnComplete: false, barsize: 24 },
+    { stream: io.stderr, format: ' {bar} {value}/{total} images · {best} · {phase}', hideCursor: true, clearOnComplete: false, stopOnComplete: false, barsize: 24 },
     cliProgress.Presets.shades_classic,
   );
   let bar: cliProgress.SingleBar | null = null;

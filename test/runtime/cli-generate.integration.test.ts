@@ -87,9 +87,9 @@ describe('diffalign generate and feedback (the CLI against `diffalign serve`, a 
     const command = [process.execPath, 'bin/diffalign.js', 'generate', `'${PROMPT}'`, '--budget', '4', '--size', '64', '--server', server.baseUrl, '--out', out].join(' ');
     // Act
     const run = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
-    // Assess: the bar (cli-progress, shades_classic) redrawn with the images done, then the summary
+    // Assess: the bar (cli-progress, shades_classic) left at its last state (all images, the best, the status), then the summary
     expect(run.status, run.stdout + run.stderr).toBe(EXIT.ok);
-    expect(run.stdout).toMatch(/[█░]{24} [0-4]\/4 images · /);
+    expect(run.stdout).toMatch(/█{24} 4\/4 images · best c\d{3} [^·]+ · succeeded/);
     expect(run.stdout).toContain('wrote ');
     expect((await readdir(join(out, 'candidates'))).length).toBe(4);
   });
