@@ -72,10 +72,13 @@ async function serve(task: ReferenceWorkerTask): Promise<ReferenceWorkerReply | 
   }
 }
 
-/** Bytes that own their whole ArrayBuffer, so it can be transferred (a view into a larger buffer is copied once). */
+/**
+ * The bytes in a fresh ArrayBuffer of their own, so it can be transferred: sharp answers in external
+ * memory, which Node 22 refuses to transfer (DataCloneError), and a view into a larger buffer would move
+ * all of it. One copy of a PNG.
+ */
 function ownedBytes(bytes: Uint8Array): Uint8Array {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes;
-  return bytes.slice();
+  return new Uint8Array(bytes);
 }
 
 /** A generate reply whose PNG buffer moves to the main thread instead of being cloned. */
