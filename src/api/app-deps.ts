@@ -1,6 +1,6 @@
 import type { EngineDeps, RewardSpec, ScorerEntry } from '../engine/generation-plan.js';
 import type { Context } from 'hono';
-import type { BlobStore, ChatModelV1, GeneratorV1, JobRunner, PromptRewriterV1 } from '../ports/index.js';
+import type { BlobStore, ChatModelV1, Generator, JobRunner, PromptRewriterV1 } from '../ports/index.js';
 import type { GenerationSupervisor } from './generation-supervisor.js';
 import type { Logger } from './logger.js';
 import type { ProcessInfo } from '../records/instance-liveness.js';
@@ -12,7 +12,8 @@ import type { SwaggerUiAsset } from './docs/api-reference-page.js';
 
 /** Everything the HTTP app needs, injected as a plain object (tests build it with what they need). */
 export interface AppDeps {
-  readonly generator: GeneratorV1;
+  /** v1 or v2 (v2: the compute-aware search methods run; with v1 they fall back to best_of_n). */
+  readonly generator: Generator;
   readonly scorers: Readonly<Record<string, ScorerEntry>>;
   readonly rewriter?: PromptRewriterV1;
   readonly chatModel?: ChatModelV1;

@@ -1,7 +1,7 @@
 import { effectiveSearchSteps } from '../engine/index.js';
 import type { GenerationPlan, RewardSpec } from '../engine/generation-plan.js';
 import type { GenerationRecord } from './schemas/generation-record.js';
-import type { GenerationRequest } from './schemas/generation-request.js';
+import { LIMITS, type GenerationRequest } from './schemas/generation-request.js';
 import { ValidationFailedError } from './http-errors.js';
 
 /** What the deployment offers, which a request is checked against. */
@@ -12,7 +12,12 @@ export interface PlanContext {
   readonly hasChatModel: boolean;
   /** Seed used when the request names none. */
   readonly randomSeed: () => number;
+  /** Most images the tenant may ask for: the image budget of a request that gives only `budget_nfe` (default LIMITS.budget). */
+  readonly maxBudget?: number;
 }
+
+/** The image budget of a request that names none. */
+export const DEFAULT_IMAGE_BUDGET = 4;
 
 /**
  * Turns a validated request into the engine's plan, filling defaults and checking what only the
@@ -53,7 +58,8 @@ export function toGenerationPlan(request: GenerationRequest, context: PlanContex
   if (search.budget_nfe !== undefined && search.budget_nfe < imageNfe) {
     problems.push({ name: 'search.budget_nfe', reason: `budget_nfe (${search.budget_nfe}) cannot pay for one image of ${request.steps} steps (${imageNfe} NFEs at guidance ${request.guidance})` });
   }
-  const budget = search.budget;
+  // whichever budget is given binds: with budget_nfe alone the image budget steps aside (up to the tenant's limit)
+  const budget = search.budget ?? (search.budget_nfe !== undefined ? (context.maxBudget ?? LIMITS.budget) : DEFAULT_IMAGE_BUDGET);
   if (request.n > budget) {
     problems.push({ name: 'n', reason: `n (${request.n}) cannot exceed search.budget (${budget}); raise the budget or lower n` });
   }

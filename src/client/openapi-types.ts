@@ -1066,10 +1066,7 @@ export interface operations {
                          * @default best_of_n
                          */
                         method?: components["schemas"]["SearchMethod"];
-                        /**
-                         * @description Images the whole request may generate (at most 256; a tenant may have a lower limit: 422 `budget_over_limit`). Must be at least `n`.
-                         * @default 4
-                         */
+                        /** @description Images the whole request may generate (at most 256; a tenant may have a lower limit: 422 `budget_over_limit`). Must be at least `n`. Default: 4, or the tenant's limit when `budget_nfe` is given (then the NFEs bind). */
                         budget?: number;
                         /** @description Sampler steps of search candidates; the winner is regenerated at `steps`. At most `steps`. Default: `steps`. */
                         search_steps?: number;

@@ -34,13 +34,14 @@ export function appSettings(config: Config): Omit<AppDeps, 'generator' | 'scorer
  * A backend's ports for the app: each scorer with its z-score calibration (the reference world's, which the
  * emulator also serves; mean 0, std 1 for others), and geneval as the default reward where it is served.
  */
-export function worldDependencies(world: Pick<SageMakerWorld, 'generator' | 'scorers' | 'rewriter' | 'chatModel'>): WorldDependencies {
+export function worldDependencies(world: Pick<SageMakerWorld, 'generator' | 'generatorV2' | 'scorers' | 'rewriter' | 'chatModel'>): WorldDependencies {
   const scorers: Record<string, ScorerEntry> = {};
   for (const scorer of world.scorers) {
     scorers[scorer.modelId] = { scorer, calibration: REFERENCE_SCORER_CALIBRATION[scorer.modelId] ?? { mean: 0, std: 1 } };
   }
   return {
-    generator: world.generator,
+    // generator v2: partial schedules and checkpoints for preview_prune, paths and particles (whole images as v1)
+    generator: world.generatorV2,
     scorers,
     rewriter: world.rewriter,
     chatModel: world.chatModel,

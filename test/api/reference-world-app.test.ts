@@ -83,4 +83,18 @@ describe('the app on the reference world (as npm start wires it)', () => {
     expect(names.filter((name) => name === 'candidate')).toHaveLength(done.candidates.length);
     expect(done.usage!.images).toBeLessThanOrEqual(8);
   });
+  it.each(['preview_prune', 'paths', 'particles'] as const)('runs %s on the generator v2 with only budget_nfe given, within it and without falling back', async (method) => {
+    // Prepare: 10 steps at guidance 5 = 20 NFEs an image; 200 NFEs bind, the image budget steps aside
+    const app = await referenceApp();
+    // Act
+    const record = await generate(app, { prompt: 'a photo of a red cat and a blue bench', seed: 21, width: 64, height: 64, steps: 10, guidance: 5, search: { method, budget_nfe: 200 } });
+    // Assess
+    expect(record.status).toBe('succeeded');
+    expect(record.request.search.method).toBe(method);
+    expect(record.warnings.filter((warning) => warning.includes('generator-v2'))).toEqual([]);
+    expect(record.request.search.budget).toBeGreaterThan(4);
+    expect(record.usage!.nfe + (record.usage!.failed_nfe ?? 0)).toBeLessThanOrEqual(200);
+    expect(record.usage!.search_nfe).toBeGreaterThan(0);
+    expect(record.best).not.toBeNull();
+  });
 });

@@ -17,7 +17,7 @@ import { TenantSlots } from '../limits/tenant-slots.js';
 import { silentLogger } from '../logger.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { GenerationRecord } from '../schemas/generation-record.js';
-import { generationRequestSchema } from '../schemas/generation-request.js';
+import { generationRequestSchema, LIMITS } from '../schemas/generation-request.js';
 import type { TenantGenerationStores } from '../tenant-generation-stores.js';
 import { handOverGeneration } from '../job-hand-over.js';
 import { mountGenerationListing } from './generation-listing.js';
@@ -120,9 +120,9 @@ export function mountGenerationRoutes(app: Hono, deps: AppDeps, options: Generat
     const request = await readJsonBody(c, generationRequestSchema, deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     const tenant = requestTenant(c);
     const limits = c.get('limits');
-    if (request.search.budget > limits.maxBudget) throw new BudgetOverLimitError(request.search.budget, limits.maxBudget);
+    if (request.search.budget !== undefined && request.search.budget > limits.maxBudget) throw new BudgetOverLimitError(request.search.budget, limits.maxBudget);
     const webhook = await webhookSubscriptionOf(c, request, deps);
-    const plan = toGenerationPlan(request, planContext);
+    const plan = toGenerationPlan(request, { ...planContext, maxBudget: Math.min(LIMITS.budget, limits.maxBudget) });
     const requestId = (c.get as (key: string) => unknown)('requestId');
     const timeLimit = deps.requestTimeLimit?.(c);
     const accepted: AcceptedGeneration = {

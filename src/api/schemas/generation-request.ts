@@ -88,7 +88,13 @@ export const promptOptimizationSchema = z
 export const searchSchema = z
   .object({
     method: searchMethodSchema.prefault('best_of_n').openapi({ description: 'How initial noises are searched.' }),
-    budget: z.number().int().min(1).max(LIMITS.budget).default(4).openapi({ description: `Images the whole request may generate (at most ${LIMITS.budget}; a tenant may have a lower limit: 422 \`budget_over_limit\`). Must be at least \`n\`.` }),
+    budget: z
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.budget)
+      .optional()
+      .openapi({ description: `Images the whole request may generate (at most ${LIMITS.budget}; a tenant may have a lower limit: 422 \`budget_over_limit\`). Must be at least \`n\`. Default: 4, or the tenant's limit when \`budget_nfe\` is given (then the NFEs bind).` }),
     search_steps: z.number().int().min(1).max(LIMITS.steps).optional().openapi({ description: 'Sampler steps of search candidates; the winner is regenerated at `steps`. At most `steps`. Default: `steps`.' }),
     neighbors: z.number().int().min(1).max(LIMITS.neighbors).default(4).openapi({ description: 'Zero-order: neighbours per step.' }),
     cosine: z.number().gt(0).lt(1).default(0.95).openapi({ description: 'Zero-order: cosine between a neighbour and its pivot.' }),
