@@ -40,6 +40,7 @@ export function apiReferenceHtml(base: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>diffalign API reference</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${base}swagger-ui.css">
 </head>
 <body>
