@@ -30,7 +30,8 @@ export function toEventEntry(event: EngineEvent): NewGenerationEventEntry {
 export function renderEvent(entry: GenerationEventEntry, record: GenerationRecord): GenerationSseEvent {
   switch (entry.event) {
     case 'accepted':
-      return { id: entry.id, event: 'accepted', data: { id: record.id, status: 'running', location: `/v1/generations/${record.id}` } };
+      // queued while it waits for a worker (async, or a stream opened on a queued record); running from then on
+      return { id: entry.id, event: 'accepted', data: { id: record.id, status: record.status === 'queued' ? 'queued' : 'running', location: `/v1/generations/${record.id}` } };
     case 'prompt':
       return { id: entry.id, event: 'prompt', data: { prompt: entry.prompt, source: entry.source, round: entry.round } };
     case 'candidate':
