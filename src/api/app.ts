@@ -28,7 +28,9 @@ export function createApp(injected: AppDeps): Hono {
   const logger = injected.logger ?? silentLogger;
   const deps: AppDeps = { ...injected, logger };
   const app = new Hono();
-  const openApiDocument = buildOpenApiDocument({ publicUrl: deps.publicUrl });
+  // built on the first request that reads it (/openapi.json, /openapi.yaml), not with the app: a serverless cold start need not pay for it
+  let builtDocument: Record<string, unknown> | undefined;
+  const openApiDocument = (): Record<string, unknown> => (builtDocument ??= buildOpenApiDocument({ publicUrl: deps.publicUrl }));
   const now = deps.now ?? Date.now;
   const authMode = deps.auth?.mode ?? 'auto';
   const keys = deps.auth?.keys ?? new ApiKeyStore(deps.store, { ...(deps.auth?.cacheTtlMs !== undefined ? { cacheTtlMs: deps.auth.cacheTtlMs } : {}) });
@@ -54,7 +56,7 @@ export function createApp(injected: AppDeps): Hono {
   app.use('/v1/*', rateLimit({ now }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' as const }));
-  app.get('/openapi.json', (c) => c.json(openApiDocument));
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
   mountDocs(app, { document: openApiDocument, ...(deps.docsAssets ? { readAsset: deps.docsAssets } : {}) });
   app.get('/v1/models', (c) => {
     return c.json({

@@ -1,15 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { bundleRuntime, type RuntimeBundleName } from './runtime-bundles.js';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { bundleRuntime, DEPLOYED_BUNDLE_OVERRIDES, RUNTIME_ENTRY_FILES, RUNTIME_OUTDIRS, type RuntimeBundleName } from './runtime-bundles.js';
 
 /**
- * `npm run bundle [lambda|worker …] [--out DIR]`: writes each runtime's minified bundle (with its source map)
- * to DIR (default `dist/bundles`): `lambda.mjs` for a Lambda deployed by hand (the CDK stack bundles its
- * own), `worker.mjs` for `wrangler deploy --no-bundle` (wrangler's own bundling would pick the SDK's
- * DOMParser-based XML parser, which Workers lack).
+ * `npm run bundle [lambda|worker …] [--out DIR]`: writes each runtime's minified bundle with its source
+ * maps. Lambda: the directory `dist/bundles/lambda` (`index.mjs` and its `chunks/`), what the CDK stack
+ * deploys (its synth runs this; `--out DIR` writes the Lambda bundle to DIR itself). Workers:
+ * `dist/bundles/worker.mjs`, for `wrangler deploy --no-bundle` (wrangler's own bundling would pick the
+ * SDK's DOMParser-based XML parser, which Workers lack).
  */
 async function main(argv: readonly string[]): Promise<void> {
-  let out = resolve('dist/bundles');
+  let out: string | undefined;
   const names: RuntimeBundleName[] = [];
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index]!;
@@ -17,12 +18,17 @@ async function main(argv: readonly string[]): Promise<void> {
     else if (arg === 'lambda' || arg === 'worker') names.push(arg);
     else throw new Error(`unknown argument ${JSON.stringify(arg)}: expected lambda, worker or --out DIR`);
   }
-  await mkdir(out, { recursive: true });
   for (const name of names.length > 0 ? names : (['lambda', 'worker'] as const)) {
-    const bundle = await bundleRuntime(name, { sourcemap: 'external', outfile: join(out, `${name}.mjs`) });
-    await writeFile(join(out, `${name}.mjs`), bundle.code);
-    if (bundle.map !== undefined) await writeFile(join(out, `${name}.mjs.map`), bundle.map);
-    process.stdout.write(`${join(out, `${name}.mjs`)}: ${bundle.bytes} bytes\n`);
+    const outdir = out ?? resolve(RUNTIME_OUTDIRS[name]);
+    const bundle = await bundleRuntime(name, { ...DEPLOYED_BUNDLE_OVERRIDES, outdir });
+    // the Lambda directory holds this bundle alone: chunks of an earlier build (other hashes) go
+    if (name === 'lambda') await rm(join(outdir, 'chunks'), { recursive: true, force: true });
+    for (const file of bundle.files) {
+      await mkdir(dirname(join(outdir, file.path)), { recursive: true });
+      await writeFile(join(outdir, file.path), file.text);
+    }
+    const chunks = bundle.files.filter((file) => file.path.endsWith('.mjs')).length - 1;
+    process.stdout.write(`${join(outdir, RUNTIME_ENTRY_FILES[name])}: ${bundle.bytes} bytes${chunks > 0 ? ` (entry ${bundle.entryBytes} bytes and ${chunks} chunks)` : ''}\n`);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../api/app-deps.js';
 import { createApp } from '../api/app.js';
@@ -27,6 +28,8 @@ export interface WorkerResult {
 
 /** The two exports of the Lambda entry. */
 export interface LambdaHandlers {
+  /** The function URL's app (built on its first request), which `handler` streams. */
+  readonly app: Hono;
   /** The HTTP API behind a function URL in response-streaming mode (`awslambda.streamifyResponse`), so SSE streams. */
   readonly handler: ReturnType<typeof streamHandle>;
   /** Runs one job the API handed over (an asynchronous invocation's event: a GenerationJob). */
@@ -59,6 +62,7 @@ export function createLambdaHandlers(build: () => LambdaHandlerDeps): LambdaHand
   });
 
   return {
+    app,
     handler: streamHandle(app),
     worker: async (event, context) => {
       const job: GenerationJob = jobSchema.parse(event);

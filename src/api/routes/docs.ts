@@ -5,8 +5,8 @@ import { NotFoundError } from '../http-errors.js';
 
 /** What the docs routes serve from. */
 export interface DocsOptions {
-  /** The app's OpenAPI document (with its `servers`). */
-  readonly document: Record<string, unknown>;
+  /** The app's OpenAPI document (with its `servers`), read on the first request for `/openapi.yaml`. */
+  readonly document: () => Record<string, unknown>;
   /** Reads a Swagger UI file from the installed package (Node); absent, the page loads them from a CDN. */
   readonly readAsset?: (name: SwaggerUiAsset) => Promise<Uint8Array | null>;
 }
@@ -26,7 +26,7 @@ export function mountDocs(app: Hono, options: DocsOptions): void {
   const base = swaggerUiBase(options.readAsset !== undefined);
   const csp = apiReferenceCsp(base);
   const html = apiReferenceHtml(base);
-  const yaml = stringify(options.document, { lineWidth: 0 });
+  let yaml: string | undefined;
   app.get('/docs', (c) => c.html(html, 200, { 'content-security-policy': csp, 'cache-control': 'no-cache' }));
   app.get('/docs/init.js', (c) => c.body(API_REFERENCE_INIT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
   app.get('/docs/assets/:name', async (c) => {
@@ -35,5 +35,5 @@ export function mountDocs(app: Hono, options: DocsOptions): void {
     if (!bytes) throw new NotFoundError(`no docs asset ${name}`);
     return c.body(new Uint8Array(bytes), 200, { 'content-type': ASSET_TYPES[name], 'cache-control': 'public, max-age=86400' });
   });
-  app.get('/openapi.yaml', (c) => c.body(yaml, 200, { 'content-type': 'application/yaml; charset=utf-8' }));
+  app.get('/openapi.yaml', (c) => c.body((yaml ??= stringify(options.document(), { lineWidth: 0 })), 200, { 'content-type': 'application/yaml; charset=utf-8' }));
 }

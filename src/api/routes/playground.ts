@@ -27,7 +27,12 @@ export const PLAYGROUND_CSP = [
  * The page is open (no key); everything it shows comes from the API, which asks for the key.
  */
 export function mountPlayground(app: Hono): void {
-  app.get('/', (c) => serveAsset(c, PLAYGROUND_ASSETS['/']!));
+  app.get('/', (c) => {
+    // a bundle built without the page (the Lambda bundle: runtime-bundles.ts) has no assets
+    const page = PLAYGROUND_ASSETS['/'];
+    if (!page) throw new NotFoundError('this deployment has no playground page');
+    return serveAsset(c, page);
+  });
   app.get('/playground/:file', (c) => {
     const asset = PLAYGROUND_ASSETS[`/playground/${c.req.param('file')}`];
     if (!asset) throw new NotFoundError(`no playground file ${c.req.path}`);
