@@ -18,6 +18,11 @@ export interface Verdict {
 export interface VerifyOptions {
   /** Detections below this confidence are ignored (GenEval: 0.3). */
   readonly minConfidence?: number;
+  /**
+   * The stricter threshold for a counting prompt, one whose spec caps a count of 2 or more with an
+   * exclude of count + 1 (GenEval's evaluate_images.py: COUNTING_THRESHOLD = 0.9 for its `counting` tag).
+   */
+  readonly countingConfidence?: number;
 }
 
 /** "a dog", "an apple", "2 dogs", "a red car". */
@@ -53,9 +58,12 @@ function describeRelation(subject: DetectedObject, reference: DetectedObject): s
  * that colour; a position group needs every chosen subject in the relation to every object chosen for
  * its reference group (centroid offsets with GenEval's 0.1 margin); an exclude needs fewer than
  * `count` objects of its class. Detections are chosen per group by colour match, then confidence.
+ * Only detections at GenEval's confidence thresholds count: 0.3, and 0.9 on a counting prompt, so a
+ * faint object is missed in a count (the count falls short, or an extra one goes unseen).
  */
 export function verifyScene(spec: GenevalSpec, detections: readonly DetectedObject[], options: VerifyOptions = {}): Verdict {
-  const minConfidence = options.minConfidence ?? 0.3;
+  const counting = (spec.exclude ?? []).some((rule) => spec.include.some((group) => group.class === rule.class && group.count >= 2 && rule.count === group.count + 1));
+  const minConfidence = counting ? (options.countingConfidence ?? 0.9) : (options.minConfidence ?? 0.3);
   const confident = detections.filter((object) => object.confidence >= minConfidence);
   const ofClass = (className: string): DetectedObject[] =>
     confident.filter((object) => object.class === className).sort((a, b) => b.confidence - a.confidence);

@@ -68,6 +68,23 @@ describe('verifyScene', () => {
     expect(faint.correct).toBe(false);
     expect(empty).toEqual({ score: 1, correct: true, passed: [], failed: [] });
   });
+
+  it('counts only detections at GenEval\'s counting threshold (0.9) on a counting prompt', () => {
+    // Prepare
+    const counting: GenevalSpec = { include: [{ class: 'dog', count: 2 }], exclude: [{ class: 'dog', count: 3 }] };
+    const twoObjects: GenevalSpec = { include: [{ class: 'dog', count: 1 }, { class: 'cat', count: 1 }] };
+    const faintThird = [seen('dog', 0.2, 0.5), seen('dog', 0.5, 0.5), seen('dog', 0.8, 0.5, 'red', 0.6)];
+
+    // Act
+    const countWithFaintThird = verifyScene(counting, faintThird);
+    const countWithFaintSecond = verifyScene(counting, [seen('dog', 0.2, 0.5), seen('dog', 0.7, 0.5, 'red', 0.6)]);
+    const otherTask = verifyScene(twoObjects, [seen('dog', 0.2, 0.5, 'red', 0.6), seen('cat', 0.7, 0.5, 'red', 0.6)]);
+
+    // Assess
+    expect(countWithFaintThird.correct).toBe(true);
+    expect(countWithFaintSecond.failed).toEqual(['2 dogs (found 1)']);
+    expect(otherTask.correct).toBe(true);
+  });
 });
 
 /** Renders cases and returns how many verdicts agree with the ground truth. */
@@ -121,7 +138,9 @@ describe('verifyScene on rendered scenes (acceptance)', () => {
     expect(share, disagreements.slice(0, 10).join('\n')).toBeGreaterThanOrEqual(0.93);
   });
 
-  it('agrees with the ground truth on >= 93% of clean scenes at 512 px through PNG bytes', async () => {
+  // GenEval's counting threshold (0.9) costs a few clean counting scenes: 95.7% -> 94.2% at 256 px,
+  // 38/40 -> 37/40 at 512 px, hence 92% on the 40 scenes below
+  it('agrees with the ground truth on >= 92% of 40 clean scenes at 512 px through PNG bytes', async () => {
     // Prepare
     const sample = cases.filter((_, index) => index % 7 === 4);
     const started = performance.now();
@@ -132,6 +151,7 @@ describe('verifyScene on rendered scenes (acceptance)', () => {
     // Assess
     const share = agree / sample.length;
     console.log(`GenEval verifier agreement at 512 px (PNG): ${agree}/${sample.length} = ${(100 * share).toFixed(2)}% in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    expect(share, disagreements.slice(0, 10).join('\n')).toBeGreaterThanOrEqual(0.93);
+    expect(sample.length).toBe(40);
+    expect(share, disagreements.slice(0, 10).join('\n')).toBeGreaterThanOrEqual(0.92);
   });
 });
