@@ -1,23 +1,40 @@
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_EXCLUDED_MODULES, LAMBDA_NODE_OPTIONS } from '../src/runtime/runtime-bundles.js';
 import { acknowledgeWildcardResources } from './wildcard-acknowledgement.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The Lambda entry both functions are bundled from (one esbuild bundle: same entry, same options). */
-export const LAMBDA_ENTRY = 'src/runtime/lambda.ts';
+export { LAMBDA_EXCLUDED_MODULES };
 
 /**
- * Packages that must never reach the Lambda bundle: the reference world's native image library and thread
- * pool, and the harvest's DuckDB. The Lambda entry wires S3 and SageMaker only; listing them here keeps a
- * stray import from pulling a linux-x64 native addon into an arm64 function.
+ * The functions' code: the Lambda bundle exactly as `npm run bundle lambda` builds it
+ * (src/runtime/runtime-bundles.ts; `npm run bench bundle` measures the same build), written by the synth
+ * into the asset directory (`index.mjs`, its `chunks/` and source maps) with the locally installed esbuild,
+ * no Docker. The asset's hash is the output's, so an unchanged bundle is not uploaded again. Built once per
+ * process: both functions share the asset.
  */
-export const LAMBDA_EXCLUDED_MODULES = ['sharp', 'piscina', '@duckdb/node-api'] as const;
+function lambdaBundleCode(): Code {
+  return Code.fromAsset(REPOSITORY_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // never pulled: local bundling always succeeds or throws
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const built = spawnSync(process.execPath, ['--import', 'tsx', 'src/runtime/bundle-cli.ts', 'lambda', '--out', outputDir], { cwd: REPOSITORY_ROOT, encoding: 'utf8' });
+          if (built.status !== 0) throw new Error(`npm run bundle lambda failed (${built.status ?? built.signal}): ${built.stderr}`);
+          return true;
+        },
+      },
+    },
+  });
+}
 
 /** Options of one diffalign function. */
 export interface AppFunctionProps {
@@ -33,13 +50,12 @@ export interface AppFunctionProps {
 }
 
 /**
- * A function running one export of the Lambda entry: Node 22 on arm64, bundled by a locally installed
- * esbuild (no Docker) as minified ESM with source maps, the AWS SDK bundled in (the versions the tests
- * ran, not the runtime's), its own log group, and a role that may write only to that log group until
- * callers grant it more.
+ * A function running one export of the Lambda entry: Node 22 on arm64, from the Lambda bundle (minified
+ * ESM with source maps, the AWS SDK bundled in: the versions the tests ran, not the runtime's), its own
+ * log group, and a role that may write only to that log group until callers grant it more.
  */
 export class AppFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -51,11 +67,9 @@ export class AppFunction extends Construct {
     this.role.addToPrincipalPolicy(logs);
     acknowledgeWildcardResources(this.role, logs, 'The log group ARN ends in :* to cover its log streams, which Lambda names per execution environment.');
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: `${REPOSITORY_ROOT}${LAMBDA_ENTRY}`,
-      handler: props.handler,
-      projectRoot: REPOSITORY_ROOT,
-      depsLockFilePath: `${REPOSITORY_ROOT}package-lock.json`,
+    this.function = new LambdaFunction(this, 'Function', {
+      code: lambdaBundleCode(),
+      handler: `index.${props.handler}`,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       description: props.description,
@@ -64,20 +78,7 @@ export class AppFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins
-        banner: "import { createRequire as diffalignCreateRequire } from 'node:module'; const require = diffalignCreateRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        bundleAwsSDK: true,
-        externalModules: [...LAMBDA_EXCLUDED_MODULES],
-        forceDockerBundling: false,
-      },
+      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...props.environment },
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',

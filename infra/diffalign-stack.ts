@@ -114,6 +114,8 @@ export class DiffalignStack extends Stack {
       DIFFALIGN_AUTH: 'required',
       DIFFALIGN_CORS_ORIGINS: corsOrigins,
       DIFFALIGN_LOG_LEVEL: 'info',
+      // the playground page is the Node server's: the Lambda bundle leaves it out (src/runtime/runtime-bundles.ts)
+      DIFFALIGN_PLAYGROUND: 'off',
     };
     if (scaleToZero) {
       const components: Record<string, string | undefined> = {

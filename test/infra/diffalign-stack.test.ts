@@ -1,12 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_KEY_PREFIXES } from '../../infra/app-key-prefixes.js';
 import { LAMBDA_EXCLUDED_MODULES } from '../../infra/app-function.js';
+import { bundleRuntime, DEPLOYED_BUNDLE_OVERRIDES } from '../../src/runtime/runtime-bundles.js';
 import { createDiffalignApp } from '../../infra/create-app.js';
 import { cfnText, expectTargetTracking, identityStatements, logicalId, type StatementText, synthesize, type SynthesizedStack, removeSynthesized, unacknowledgedNagErrors } from './stack-template.js';
 
@@ -124,20 +125,28 @@ describe('DiffalignStack (infra/diffalign-stack.ts)', () => {
       expect(new Set(code).size).toBe(1);
     });
 
-    it('bundles no sharp, piscina or DuckDB and nothing that imports them (the reference world), as ESM exporting `handler` and `worker`', () => {
+    it('deploys the Lambda bundle npm run bundle builds, file for file (ESM entry exporting `handler` and `worker`, its chunks, source maps), with no sharp, piscina or DuckDB in it', async () => {
       const assets = readdirSync(synthesized.outdir, { withFileTypes: true })
         .filter((entry) => entry.isDirectory() && entry.name.startsWith('asset.') && readdirSync(join(synthesized.outdir, entry.name)).includes('index.mjs'))
         .map((entry) => entry.name);
       expect(assets).toHaveLength(1);
-      const map = JSON.parse(readFileSync(join(synthesized.outdir, assets[0]!, 'index.mjs.map'), 'utf8')) as { sources: string[] };
-      expect(map.sources.some((source) => source.includes('src/runtime/lambda.ts'))).toBe(true);
-      for (const excluded of LAMBDA_EXCLUDED_MODULES) expect(map.sources.filter((source) => source.includes(`node_modules/${excluded}/`))).toEqual([]);
+      const asset = join(synthesized.outdir, assets[0]!);
+      const built = await bundleRuntime('lambda', { ...DEPLOYED_BUNDLE_OVERRIDES, outdir: asset });
+      const deployed = readdirSync(asset, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => relative(asset, join(entry.parentPath, entry.name)).split(sep).join('/'));
+      expect(deployed.sort()).toEqual(built.files.map((file) => file.path).sort());
+      expect(built.files.filter((file) => file.path.endsWith('.mjs')).length).toBeGreaterThan(1);
+      for (const file of built.files.filter((file) => file.path.endsWith('.mjs'))) expect(readFileSync(join(asset, file.path), 'utf8')).toBe(file.text);
+      const sources = built.files.filter((file) => file.path.endsWith('.map')).flatMap((file) => (JSON.parse(readFileSync(join(asset, file.path), 'utf8')) as { sources: string[] }).sources);
+      expect(sources.some((source) => source.includes('src/runtime/lambda.ts'))).toBe(true);
+      for (const excluded of LAMBDA_EXCLUDED_MODULES) expect(sources.filter((source) => source.includes(`node_modules/${excluded}/`))).toEqual([]);
       // an external module leaves its import in the bundle: none means no bundled module (the image-rendering reference world included) needs it
-      const bundle = readFileSync(join(synthesized.outdir, assets[0]!, 'index.mjs'), 'utf8');
-      for (const excluded of LAMBDA_EXCLUDED_MODULES) expect(bundle).not.toMatch(new RegExp(`(from|import|require\\()\\s*["']${excluded.replace('/', '\\/')}["']`));
+      for (const file of built.files.filter((file) => file.path.endsWith('.mjs'))) {
+        for (const excluded of LAMBDA_EXCLUDED_MODULES) expect(file.text).not.toMatch(new RegExp(`(from|import|require\\()\\s*["']${excluded.replace('/', '\\/')}["']`));
+      }
+      const bundle = readFileSync(join(asset, 'index.mjs'), 'utf8');
       const exported = /export\{([^}]*)\};?\s*(\/\/# sourceMappingURL=index\.mjs\.map\s*)?$/.exec(bundle)?.[1]?.split(',').map((name) => name.split(' as ').pop()!.trim());
       expect(exported?.sort()).toEqual(['handler', 'worker']);
-    });
+    }, 60_000);
 
     it('configures both functions for S3 under the prefix and the four SageMaker endpoints, with auth required; the API alone names the worker', () => {
       const { template, stack } = synthesized;
@@ -154,6 +163,9 @@ describe('DiffalignStack (infra/diffalign-stack.ts)', () => {
         DIFFALIGN_SM_PROMPTIST_ENDPOINT: 'diffalign-promptist',
         DIFFALIGN_SM_LLM_ENDPOINT: 'diffalign-llm',
         DIFFALIGN_AUTH: 'required',
+        // the Lambda bundle has no playground page
+        DIFFALIGN_PLAYGROUND: 'off',
+        NODE_OPTIONS: '--enable-source-maps',
         // 1 h of event age, then a first run and two retries of a 15-minute worker
         DIFFALIGN_JOB_MAX_WAIT_SECONDS: '6300',
       };
