@@ -4,7 +4,7 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATASET_CARD } from './dataset-card.js';
 import { imageUid, ktoRow, preferenceRow, rankingRow } from './dataset-rows.js';
-import { HARVEST_EVENTS_TABLE } from './feedback-reader.js';
+import { keptEventsRelation } from './feedback-reader.js';
 import { sqlString } from './feedback-sql.js';
 import type { GenerationHarvest } from './generation-harvest.js';
 import { columnsLiteral, type HarvestDatabase } from './harvest-database.js';
@@ -20,6 +20,8 @@ export interface DatasetInput {
   readonly harvests: readonly GenerationHarvest[];
   /** Erased or deleted generations: their events are left out of `events.parquet` too. */
   readonly droppedGenerations: readonly string[];
+  /** The read's scoped feedback rows (`FeedbackRead.scoped`), whose deduplicated events `events.parquet` holds. */
+  readonly scopedFeedback: string;
 }
 
 /** Counts of what was written. */
@@ -202,7 +204,7 @@ COPY (
   // the trainer's `--dataloader pick` reads `<train_data_dir>/<split>_processed_v3.csv`; the same rows serve both loaders
   await copyFile(join(out, OUTPUT_FILES.ktoMetadata), join(out, OUTPUT_FILES.ktoPickSplit));
 
-  const events = await writeEvents(db, input.droppedGenerations, target(OUTPUT_FILES.events));
+  const events = await writeEvents(db, input.scopedFeedback, input.droppedGenerations, target(OUTPUT_FILES.events));
   await writeFile(join(out, OUTPUT_FILES.datasetCard), DATASET_CARD);
   return {
     preferences: pairRows.length,
@@ -224,7 +226,7 @@ function withImages(ranking: ListwiseRanking | null, generation: HarvestGenerati
 }
 
 /** `events.parquet`: the deduplicated, consented, non-erased events, minus those about dropped generations; returns the count. */
-async function writeEvents(db: HarvestDatabase, droppedGenerations: readonly string[], target: string): Promise<number> {
+async function writeEvents(db: HarvestDatabase, scopedFeedback: string, droppedGenerations: readonly string[], target: string): Promise<number> {
   await db.run('CREATE OR REPLACE TEMP TABLE harvest_dropped_generations (generation_id VARCHAR)');
   const appender = await db.appender('harvest_dropped_generations');
   for (const id of droppedGenerations) {
@@ -236,7 +238,7 @@ async function writeEvents(db: HarvestDatabase, droppedGenerations: readonly str
 SELECT e.event_id, e.tenant, substr(e.received_at, 1, 10) AS dt, substr(e.received_at, 12, 2) AS hour, e.type, e.generation_id,
        e.candidate_id, e.candidate_ids, e.choice, e.rating, e.client_event_id, e.app_user, e.consent, e.occurred_at,
        TRY_CAST(e.received_at AS TIMESTAMP) AS received_at
-FROM ${HARVEST_EVENTS_TABLE} e
+FROM ${keptEventsRelation(scopedFeedback)} e
 WHERE NOT EXISTS (SELECT 1 FROM harvest_dropped_generations d WHERE d.generation_id = e.generation_id)
 ORDER BY e.event_id`;
   const [written] = await db.rows(`COPY (${select}) TO ${target} (${PARQUET})`);

@@ -104,17 +104,3 @@ FROM ${scoped} s
 JOIN ${kept} k ON k.event_id = s.event_id
 GROUP BY s.event_id`;
 }
-
-/** Counts of the scoped rows by exclusion reason (NULL: kept before deduplication). */
-export function exclusionCountsQuery(scoped: string): string {
-  return `SELECT s.excluded, count(*) AS n FROM ${scoped} s GROUP BY s.excluded`;
-}
-
-/**
- * Sizes that split the duplicates: `rows` kept before deduplication, `event_ids` distinct among them
- * (rows − event_ids are exact copies of one event); the kept ids counted apart (event_ids − kept are
- * retries with the same client event id).
- */
-export function duplicateCountsQuery(scoped: string): string {
-  return `SELECT count(*) AS rows_kept, count(DISTINCT s.event_id) AS event_ids FROM ${scoped} s WHERE s.excluded IS NULL`;
-}

@@ -1,9 +1,10 @@
 import type { HarvestEvent } from './harvest-event.js';
 import { hasImage, type HarvestGeneration } from './harvest-generation.js';
 import type { HarvestThresholds } from './harvest-rules.js';
+import type { KeptEvents } from './kept-events.js';
 import { ktoLabels, type KtoLabel } from './kto-labels.js';
 import { listwiseRanking, type ListwiseRanking } from './listwise-ranking.js';
-import { aiRewardPairs, humanPairs, pairKey, type HumanPairs, type PreferencePair } from './preference-pairs.js';
+import { aiRewardPairs, humanPairs, judgePairs, pairKey, type HumanPairs, type PreferencePair } from './preference-pairs.js';
 
 /** What one generation contributes to the datasets. */
 export interface GenerationHarvest {
@@ -21,12 +22,12 @@ export interface GenerationHarvest {
 }
 
 /**
- * All rules for one generation: its events are judged per app user (one user's impressions say nothing
- * about another's downloads), AI pairs fill in where no human judged two candidates, KTO labels pool
- * every user's human evidence, and the listwise ranking is the reward order.
+ * All rules for one generation, from its events as objects (what `harvestKept` computes from the harvest's
+ * columns; a property test holds the two equal): events are judged per app user (one user's impressions
+ * say nothing about another's downloads), then `assembleHarvest`.
  */
 export function harvestGeneration(generation: HarvestGeneration, events: readonly HarvestEvent[], thresholds: HarvestThresholds): GenerationHarvest {
-  const candidates = new Set(generation.candidates.filter(hasImage).map((candidate) => candidate.id));
+  const candidates = imageCandidates(generation);
   const byUser = new Map<string, HarvestEvent[]>();
   for (const event of events) {
     const key = event.appUser ?? '';
@@ -37,6 +38,25 @@ export function harvestGeneration(generation: HarvestGeneration, events: readonl
   const judgements: HumanPairs[] = [...byUser.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([user, userEvents]) => humanPairs(generation.id, user === '' ? null : user, userEvents, candidates));
+  return assembleHarvest(generation, judgements, thresholds);
+}
+
+/** All rules for one generation, from the harvest's kept-event columns: per app user `KeptEvents.judge` and `judgePairs`, then `assembleHarvest`. */
+export function harvestKept(generation: HarvestGeneration, events: KeptEvents, thresholds: HarvestThresholds): GenerationHarvest {
+  const candidates = imageCandidates(generation);
+  const judgements = events.usersOf(generation.id).map((user) => {
+    const { tiers, compares } = events.judge(user, candidates);
+    return judgePairs(generation.id, user.appUser, tiers, compares, candidates);
+  });
+  return assembleHarvest(generation, judgements, thresholds);
+}
+
+/**
+ * What the users' judgements of one generation make: their pairs (by user, as given), AI pairs where no
+ * human judged two candidates, KTO labels pooling every user's human evidence, and the listwise ranking
+ * (reward order).
+ */
+export function assembleHarvest(generation: HarvestGeneration, judgements: readonly HumanPairs[], thresholds: HarvestThresholds): GenerationHarvest {
   const human = judgements.flatMap((judgement) => judgement.pairs);
   const covered = new Set(human.map((pair) => pairKey(pair.preferred, pair.rejected)));
   return {
@@ -48,6 +68,11 @@ export function harvestGeneration(generation: HarvestGeneration, events: readonl
     conflicting: sum(judgements, (judgement) => judgement.conflicting),
     ignoredEvents: sum(judgements, (judgement) => judgement.ignored),
   };
+}
+
+/** The candidates that have an image (the rules ignore events about the others). */
+function imageCandidates(generation: HarvestGeneration): Set<string> {
+  return new Set(generation.candidates.filter(hasImage).map((candidate) => candidate.id));
 }
 
 function sum<T>(items: readonly T[], value: (item: T) => number): number {

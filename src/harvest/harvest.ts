@@ -6,7 +6,7 @@ import { writeDatasets } from './dataset-writer.js';
 import { locateFeedbackFiles } from './feedback-location.js';
 import { readFeedback } from './feedback-reader.js';
 import type { FeedbackScope } from './feedback-sql.js';
-import { harvestGeneration, type GenerationHarvest } from './generation-harvest.js';
+import { harvestKept, type GenerationHarvest } from './generation-harvest.js';
 import { loadGenerations } from './generation-loader.js';
 import { HarvestDatabase } from './harvest-database.js';
 import { HarvestOptionsError, HarvestOutputError } from './harvest-errors.js';
@@ -64,7 +64,8 @@ const OUTPUTS = [OUTPUT_FILES.datasetCard, OUTPUT_FILES.preferences, OUTPUT_FILE
  * beside the images), `rankings.parquet` (listwise), `events.parquet` (the events that counted), `README.md`
  * (a 🤗 datasets card, so trainers load the directory) and `manifest.json` (counts, rules, thresholds,
  * content hash; written last, so its presence marks a complete harvest). Reading and deduplication run in
- * an embedded DuckDB; the rules (`harvest-rules.ts`) in JS, one generation at a time.
+ * an embedded DuckDB (`feedback-reader.ts`); the rules (`harvest-rules.ts`) in JS on the kept events'
+ * columns, one generation at a time.
  */
 export async function harvest(options: HarvestOptions): Promise<HarvestResult> {
   const scope = validateScope(options);
@@ -102,7 +103,7 @@ export async function harvest(options: HarvestOptions): Promise<HarvestResult> {
     const harvests: GenerationHarvest[] = await timed('rules', () =>
       ids.flatMap((id) => {
         const generation = loaded.generations.get(id);
-        return generation ? [harvestGeneration(generation, feedback.events.eventsOf(id), thresholds)] : [];
+        return generation ? [harvestKept(generation, feedback.events, thresholds)] : [];
       }),
     );
     report({ phase: 'rules', done: harvests.length, total: harvests.length });
@@ -111,7 +112,7 @@ export async function harvest(options: HarvestOptions): Promise<HarvestResult> {
 
     const manifest = await timed('write', async () => {
       report({ phase: 'write', done: 0, total: 1 });
-      const written = await writeDatasets(db, { harvests, droppedGenerations: [...loaded.erased, ...loaded.missing] }, images, out, temp);
+      const written = await writeDatasets(db, { harvests, droppedGenerations: [...loaded.erased, ...loaded.missing], scopedFeedback: feedback.scoped }, images, out, temp);
       const digest = await digestOutputs(out, OUTPUTS, images.ktoFiles);
       const eventsAbout = (generations: readonly string[]): number => generations.reduce((sum, id) => sum + feedback.events.countOf(id), 0);
       const counts: HarvestCounts = {

@@ -1,113 +1,328 @@
+import { byReceipt, tiersOfRows, type CandidateTiers, type EventRef, type EventView } from './candidate-tiers.js';
+import { FEEDBACK_TYPE_NAMES } from './feedback-sql.js';
+import type { ResultColumns } from './harvest-database.js';
 import type { FeedbackType, HarvestEvent } from './harvest-event.js';
 
-/** The kept events column by column: strings as codes of `dictionary` (−1: none), the type as an index of `types`. */
-export interface EventColumns {
-  readonly count: number;
-  readonly eventIds: readonly string[];
-  readonly generation: Int32Array;
-  readonly user: Int32Array;
-  readonly candidate: Int32Array;
-  readonly first: Int32Array;
-  readonly second: Int32Array;
-  readonly choice: Int32Array;
-  readonly type: Int32Array;
-  /** −1: no rating. */
-  readonly rating: Int32Array;
-  readonly receivedAt: Float64Array;
+/** A kept `compare` event, with what the pair rules read of it. */
+export type CompareEvent = Pick<HarvestEvent, 'eventId' | 'receivedAt' | 'candidateIds' | 'choice'>;
+
+/** One app user's kept events about one generation: positions in `KeptEvents`, in receipt order. */
+export interface UserEvents {
+  /** Null for events without an app user (and for an empty one, which the rules treat alike). */
+  readonly appUser: string | null;
+  readonly rows: ArrayLike<number>;
 }
 
-/** Columns with room for `size` events, none filled yet (`count` 0; the filler counts up). */
-export function allocateColumns(size: number): { -readonly [K in keyof EventColumns]: K extends 'eventIds' ? string[] : EventColumns[K] } {
-  return {
-    count: 0,
-    eventIds: new Array<string>(size),
-    generation: new Int32Array(size),
-    user: new Int32Array(size),
-    candidate: new Int32Array(size),
-    first: new Int32Array(size),
-    second: new Int32Array(size),
-    choice: new Int32Array(size),
-    type: new Int32Array(size),
-    rating: new Int32Array(size),
-    receivedAt: new Float64Array(size),
-  };
+/** Sizes of the scope the kept-events query counted along (see `FeedbackCounts`). */
+export interface KeptTallies {
+  /** Stored rows by exclusion reason. */
+  readonly excluded: ReadonlyMap<string, number>;
+  /** Stored rows that were not excluded (before deduplication). */
+  readonly rowsKept: number;
+  /** Distinct event ids among them. */
+  readonly eventIds: number;
 }
+
+interface GenerationRows {
+  readonly start: number;
+  readonly end: number;
+}
+
+const COMPARE = FEEDBACK_TYPE_NAMES.indexOf('compare');
 
 /**
- * A harvest's kept events, held as typed columns and grouped by generation; an event becomes a
- * `HarvestEvent` object only when its generation's events are asked for. The rules run one generation at
- * a time, so only that generation's objects are alive at once — 100,000 long-lived objects would cost
- * more in garbage collection than the rules themselves.
+ * A harvest's kept events (`keptEventsQuery`) as columns, ordered by generation, app user and receipt, so
+ * that a generation's events are one slice and a user's a run in it; event ids are decoded only where the
+ * rules cite an event. The copies a retry or a replay left are dropped here, generation by generation (see
+ * `fromColumns`). The rules read the events through
+ * `EventView` (`tiersOfRows`); no object is made per event — a hundred thousand long-lived event objects
+ * would cost more than the rules themselves — only per decided tier, pair and `compare`.
  */
-export class KeptEvents {
-  private readonly rowsOf = new Map<string, Int32Array>();
+export class KeptEvents implements EventView {
+  private constructor(
+    /** Each generation (`generationOf[row]` is an index here). */
+    private readonly generationNames: readonly string[],
+    private readonly generationOf: Int32Array,
+    /** Each run of one user's rows in one generation (`userOf[row]` is an index here). */
+    private readonly userNames: readonly string[],
+    private readonly userOf: Int32Array,
+    private readonly eventId: (row: number) => string,
+    private readonly types: Float64Array,
+    private readonly candidate: readonly (string | null)[],
+    private readonly first: (row: number) => string | null,
+    private readonly second: (row: number) => string | null,
+    private readonly choice: (row: number) => string | null,
+    private readonly ratings: Float64Array,
+    private readonly receivedAt: Float64Array,
+    /** The kept rows (positions in the columns), in the columns' order. */
+    private readonly positions: Int32Array,
+    /** Each generation's slice of `positions`. */
+    private readonly generations: ReadonlyMap<string, GenerationRows>,
+  ) {}
 
-  constructor(
-    private readonly columns: EventColumns,
-    private readonly dictionary: readonly string[],
-    private readonly types: readonly FeedbackType[],
-  ) {
-    // counting sort of the rows by generation code
-    const counts = new Int32Array(dictionary.length);
-    for (let row = 0; row < columns.count; row += 1) counts[columns.generation[row]!]! += 1;
-    const next = new Int32Array(dictionary.length);
-    const order = new Int32Array(columns.count);
-    let offset = 0;
-    for (let code = 0; code < counts.length; code += 1) {
-      next[code] = offset;
-      offset += counts[code]!;
+  /**
+   * The kept events of the query's rows, and the tallies of all its rows. The rows come sorted by
+   * generation and user, with hashes of both: a run of equal hashes is one generation (one user) when the
+   * strings at its two ends are equal — sorted, everything between equals them too — and is split by its
+   * strings otherwise. Deduplication as `keptEventIdsQuery` defines it: of the rows of one generation
+   * with one deduplication key (client event id, else event id) the one with the smallest event id
+   * (compared as SQL compares text: by UTF-8 bytes) is kept; rows with equal key hashes are confirmed on
+   * their keys, and equal event id hashes on the ids, so a hash collision changes nothing.
+   */
+  static fromColumns(columns: ResultColumns): { events: KeptEvents; tallies: KeptTallies } {
+    const excludedReason = columns.lazyText('x');
+    // excluded rows sort first (generation NULL); the kept events follow, each generation in one run
+    let start = 0;
+    const excluded = new Map<string, number>();
+    while (start < columns.rowCount) {
+      const reason = excludedReason(start);
+      if (reason === null) break;
+      excluded.set(reason, (excluded.get(reason) ?? 0) + 1);
+      start += 1;
     }
-    for (let row = 0; row < columns.count; row += 1) order[next[columns.generation[row]!]!++] = row;
-    for (let code = 0; code < counts.length; code += 1) {
-      if (counts[code]! > 0) this.rowsOf.set(dictionary[code]!, order.subarray(next[code]! - counts[code]!, next[code]!));
+    const size = columns.rowCount - start;
+    const shifted = <T>(read: (row: number) => T): ((row: number) => T) => (row) => read(row + start);
+    const generationAt = shifted(columns.lazyText('g')) as (row: number) => string;
+    const userAt = shifted(columns.lazyText('u')) as (row: number) => string;
+    const eventId = shifted(columns.lazyText('e')) as (row: number) => string;
+    const key = shifted(columns.lazyText('key')) as (row: number) => string;
+    const generationRuns = runs(columns.number('gh').subarray(start), 0, size, generationAt);
+    const userHashes = columns.number('uh').subarray(start);
+    const keyHashes = columns.number('kh').subarray(start);
+
+    const generationNames: string[] = [];
+    const generationOf = new Int32Array(size);
+    const userNames: string[] = [];
+    const userOf = new Int32Array(size);
+    const positions = new Int32Array(size);
+    let kept = 0;
+    const generations = new Map<string, GenerationRows>();
+    const copies = new Map<number, number>();
+    for (const [runStart, runEnd, name] of generationRuns) {
+      const index = generationNames.push(name) - 1;
+      generationOf.fill(index, runStart, runEnd);
+      for (const [userStart, userEnd, user] of runs(userHashes, runStart, runEnd, userAt)) userOf.fill(userNames.push(user) - 1, userStart, userEnd);
+      const from = kept;
+      if (runEnd - runStart === 1) positions[kept++] = runStart;
+      else {
+        const keep = dedupe(runStart, runEnd, keyHashes, key, eventId, copies);
+        for (let row = runStart; row < runEnd; row += 1) if (keep[row - runStart] === 1) positions[kept++] = row;
+      }
+      generations.set(name, { start: from, end: kept });
     }
+
+    const events = new KeptEvents(
+      generationNames,
+      generationOf,
+      userNames,
+      userOf,
+      eventId,
+      columns.number('t').subarray(start),
+      columns.text('s').slice(start),
+      shifted(columns.lazyText('a')),
+      shifted(columns.lazyText('b')),
+      shifted(columns.lazyText('ch')),
+      columns.number('rt').subarray(start),
+      columns.number('r').subarray(start),
+      positions.subarray(0, kept),
+      generations,
+    );
+    return { events, tallies: { excluded, rowsKept: size, eventIds: distinctEventIds(columns.number('eh').subarray(start), eventId) } };
   }
 
   /** How many events there are. */
   get size(): number {
-    return this.columns.count;
+    return this.positions.length;
   }
 
   /** The generations the events are about, sorted (UUIDv7: by creation time). */
   generationIds(): string[] {
-    return [...this.rowsOf.keys()].sort();
+    return [...this.generations.keys()].sort();
   }
 
   /** How many events are about a generation. */
   countOf(generationId: string): number {
-    return this.rowsOf.get(generationId)?.length ?? 0;
+    const rows = this.generations.get(generationId);
+    return rows ? rows.end - rows.start : 0;
   }
 
-  /** The events about one generation, in storage order. */
-  eventsOf(generationId: string): HarvestEvent[] {
-    const rows = this.rowsOf.get(generationId);
-    return rows ? Array.from(rows, (row) => this.event(row)) : [];
+  /** One generation's events, user by user (sorted by app user, none first), each user's in receipt order. */
+  usersOf(generationId: string): UserEvents[] {
+    const rows = this.generations.get(generationId);
+    if (!rows) return [];
+    const users: { key: string; rows: ArrayLike<number> }[] = [];
+    for (let start = rows.start; start < rows.end; ) {
+      const run = this.userOf[this.positions[start]!]!;
+      let end = start + 1;
+      while (end < rows.end && this.userOf[this.positions[end]!] === run) end += 1;
+      users.push({ key: this.userNames[run]!, rows: this.inReceiptOrder(start, end) });
+      start = end;
+    }
+    // SQL sorts by bytes; the rules order users as JS compares strings
+    users.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return users.map(({ key, rows: userRows }) => ({ appUser: key === '' ? null : key, rows: userRows }));
   }
 
-  /** Every event, generation by generation. */
-  all(): HarvestEvent[] {
-    return this.generationIds().flatMap((id) => this.eventsOf(id));
+  /** The tiers of one user's candidates (`tiersOfRows`), and their `compare` events in receipt order. */
+  judge(user: UserEvents, candidates: ReadonlySet<string>): { tiers: CandidateTiers; compares: CompareEvent[] } {
+    const compares: CompareEvent[] = [];
+    for (let at = 0; at < user.rows.length; at += 1) {
+      const row = user.rows[at]!;
+      if (this.types[row] !== COMPARE) continue;
+      const first = this.first(row);
+      const second = this.second(row);
+      compares.push({ ...this.ref(row), candidateIds: first !== null && second !== null ? [first, second] : null, choice: this.choice(row) });
+    }
+    return { tiers: tiersOfRows(this, user.rows, candidates), compares };
   }
 
-  private event(row: number): HarvestEvent {
-    const { columns } = this;
-    const first = this.text(columns.first[row]!);
-    const second = this.text(columns.second[row]!);
-    const rating = columns.rating[row]!;
+  /** The event at a position, as an object (tests and diagnostics; the rules read the columns). */
+  event(row: number): HarvestEvent {
+    const first = this.first(row);
+    const second = this.second(row);
+    const user = this.userNames[this.userOf[row]!]!;
     return {
-      eventId: columns.eventIds[row]!,
-      type: this.types[columns.type[row]!]!,
-      generationId: this.text(columns.generation[row]!)!,
-      candidateId: this.text(columns.candidate[row]!),
+      ...this.ref(row),
+      type: this.type(row),
+      generationId: this.generationNames[this.generationOf[row]!]!,
+      candidateId: this.candidateId(row),
       candidateIds: first !== null && second !== null ? [first, second] : null,
-      choice: this.text(columns.choice[row]!),
-      rating: rating >= 0 ? rating : null,
-      appUser: this.text(columns.user[row]!),
-      receivedAt: columns.receivedAt[row]!,
+      choice: this.choice(row),
+      rating: this.rating(row),
+      appUser: user === '' ? null : user,
     };
   }
 
-  private text(code: number): string | null {
-    return code >= 0 ? this.dictionary[code]! : null;
+  type(row: number): FeedbackType {
+    return FEEDBACK_TYPE_NAMES[this.types[row]!]!;
   }
+
+  candidateId(row: number): string | null {
+    return this.candidate[row] ?? null;
+  }
+
+  rating(row: number): number | null {
+    const rating = this.ratings[row]!;
+    return Number.isNaN(rating) ? null : rating;
+  }
+
+  ref(row: number): EventRef {
+    return { eventId: this.eventId(row), receivedAt: this.receivedAt[row]! };
+  }
+
+  /** The kept rows at `positions[start…end−1]`, which SQL sorted by receipt time and event id (as bytes); re-sorted where JS orders the ids otherwise. */
+  private inReceiptOrder(start: number, end: number): Int32Array {
+    const rows = this.positions.subarray(start, end);
+    for (let at = 1; at < rows.length; at += 1) {
+      const time = this.receivedAt[rows[at - 1]!]! - this.receivedAt[rows[at]!]!;
+      if (time > 0 || (time === 0 && this.eventId(rows[at - 1]!) > this.eventId(rows[at]!))) {
+        return rows.slice().sort((a, b) => byReceipt(this.ref(a), this.ref(b)));
+      }
+    }
+    return rows;
+  }
+}
+
+/**
+ * The runs of equal values in rows `start…end−1` sorted by that value, found by its hash (`hashes`) and
+ * named by the value (`valueAt`, read at both ends of a run: equal there, equal throughout, since sorted;
+ * a run whose ends differ — two values sharing a hash — is split by reading every row).
+ */
+function runs(hashes: Float64Array, start: number, end: number, valueAt: (row: number) => string): [number, number, string][] {
+  const found: [number, number, string][] = [];
+  for (let runStart = start; runStart < end; ) {
+    let runEnd = runStart + 1;
+    while (runEnd < end && hashes[runEnd] === hashes[runStart]) runEnd += 1;
+    const name = valueAt(runStart);
+    if (runEnd - runStart === 1 || valueAt(runEnd - 1) === name) found.push([runStart, runEnd, name]);
+    else {
+      for (let row = runStart; row < runEnd; ) {
+        const value = valueAt(row);
+        let next = row + 1;
+        while (next < runEnd && valueAt(next) === value) next += 1;
+        found.push([row, next, value]);
+        row = next;
+      }
+    }
+    runStart = runEnd;
+  }
+  return found;
+}
+
+/**
+ * Which rows of one generation's run (`start…end−1`) survive deduplication (1 at their offset): per
+ * deduplication key the row with the smallest event id. Rows are grouped by key hash (`hashes`), and
+ * every hash shared by two rows is confirmed on the keys; should two keys share a hash, the run is
+ * grouped by the keys themselves.
+ */
+function dedupe(start: number, end: number, hashes: Float64Array, key: (row: number) => string, eventId: (row: number) => string, byHash: Map<number, number>): Uint8Array {
+  const keep = new Uint8Array(end - start).fill(1);
+  byHash.clear();
+  for (let row = start; row < end; row += 1) {
+    const other = byHash.get(hashes[row]!);
+    if (other === undefined) {
+      byHash.set(hashes[row]!, row);
+      continue;
+    }
+    if (key(other) !== key(row)) return dedupeByKey(start, end, key, eventId);
+    const [winner, loser] = compareUtf8(eventId(row), eventId(other)) < 0 ? [row, other] : [other, row];
+    keep[loser - start] = 0;
+    byHash.set(hashes[row]!, winner);
+  }
+  return keep;
+}
+
+/** `dedupe` grouping by the keys themselves (when two keys of a run share a hash). */
+function dedupeByKey(start: number, end: number, key: (row: number) => string, eventId: (row: number) => string): Uint8Array {
+  const keep = new Uint8Array(end - start).fill(1);
+  const byKey = new Map<string, number>();
+  for (let row = start; row < end; row += 1) {
+    const other = byKey.get(key(row));
+    if (other === undefined) {
+      byKey.set(key(row), row);
+      continue;
+    }
+    const [winner, loser] = compareUtf8(eventId(row), eventId(other)) < 0 ? [row, other] : [other, row];
+    keep[loser - start] = 0;
+    byKey.set(key(row), winner);
+  }
+  return keep;
+}
+
+/** How many distinct event ids the rows hold (`count(DISTINCT event_id)`): by hash (sorted), hashes held by several rows confirmed on the ids. */
+function distinctEventIds(hashes: Float64Array, eventId: (row: number) => string): number {
+  const order = Float64Array.from(hashes).sort();
+  let distinct = 0;
+  const shared = new Set<number>();
+  for (let at = 0; at < order.length; at += 1) {
+    if (at === 0 || order[at] !== order[at - 1]) distinct += 1;
+    else shared.add(order[at]!);
+  }
+  if (shared.size === 0) return distinct;
+  const idsOf = new Map<number, Set<string>>();
+  for (let row = 0; row < hashes.length; row += 1) {
+    const hash = hashes[row]!;
+    if (!shared.has(hash)) continue;
+    const ids = idsOf.get(hash) ?? new Set<string>();
+    idsOf.set(hash, ids.add(eventId(row)));
+  }
+  for (const ids of idsOf.values()) distinct += ids.size - 1;
+  return distinct;
+}
+
+/** Compares two strings as SQL compares text, by their UTF-8 bytes (= by code points; JS's `<` compares UTF-16 units, which differ above U+E000). */
+function compareUtf8(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let at = 0; at < length; at += 1) {
+    const x = a.charCodeAt(at);
+    const y = b.charCodeAt(at);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** A UTF-16 unit's place in code point order: surrogates (U+10000 and up) after the rest of the BMP. */
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  return unit >= 0xe000 ? unit - 0x800 : unit;
 }

@@ -1,4 +1,5 @@
-import { byReceipt, candidateTiers, type TierEvidence } from './candidate-tiers.js';
+import { byReceipt, candidateTiers, type CandidateTiers, type EventRef, type TierEvidence } from './candidate-tiers.js';
+import type { CompareEvent } from './kept-events.js';
 import type { HarvestEvent } from './harvest-event.js';
 import { isScored, type HarvestGeneration } from './harvest-generation.js';
 import { POSITIVE_TIERS, SIGNAL_WEIGHTS, TIER_VALUE, type HarvestThresholds, type PairSignal } from './harvest-rules.js';
@@ -36,8 +37,8 @@ export interface HumanPairs {
 interface CompareVotes {
   readonly first: string;
   readonly second: string;
-  readonly votes: Map<string, HarvestEvent[]>;
-  ties: number;
+  readonly forFirst: EventRef[];
+  readonly forSecond: EventRef[];
 }
 
 /** The key of an unordered pair of candidates. */
@@ -46,17 +47,28 @@ export function pairKey(a: string, b: string): string {
 }
 
 /**
- * Applies the pair rules to one user's events about one generation: explicit `compare` votes decide the
- * pairs they cover (majority; a tie or an even split gives none), and every other two candidates in
- * different tiers make a pair, the higher tier preferred (signal: the winner's when it is a positive
- * tier, else the loser's). `candidates` are the ids that have an image.
+ * The pair rules on one user's events about one generation, given as objects (the harvest reads its
+ * events as columns, `KeptEvents.judge`): the tiers of `candidateTiers`, then `judgePairs`. `candidates`
+ * are the ids that have an image.
  */
 export function humanPairs(generationId: string, appUser: string | null, events: readonly HarvestEvent[], candidates: ReadonlySet<string>): HumanPairs {
-  const { tiers, ignored: tierIgnored } = candidateTiers(events, candidates);
-  const compares = new Map<string, CompareVotes>();
-  let ignored = tierIgnored;
+  return judgePairs(generationId, appUser, candidateTiers(events, candidates), events.filter((event) => event.type === 'compare'), candidates);
+}
+
+/**
+ * Applies the pair rules to one user's tiers and `compare` events about one generation: explicit `compare`
+ * votes decide the pairs they cover (majority; a tie or an even split gives none; a compare naming an
+ * unknown candidate, or choosing neither, is ignored and counted), and every other two candidates in
+ * different tiers make a pair, the higher tier preferred (signal: the winner's when it is a positive tier,
+ * else the loser's). Pairs come ordered by their two candidate ids.
+ */
+export function judgePairs(generationId: string, appUser: string | null, judged: CandidateTiers, compareEvents: readonly CompareEvent[], candidates: ReadonlySet<string>): HumanPairs {
+  const { tiers } = judged;
+  let ignored = judged.ignored;
   let ties = 0;
-  for (const event of events.filter((entry) => entry.type === 'compare').sort(byReceipt)) {
+  const compares = new Map<string, CompareVotes>();
+  const ordered = compareEvents.length > 1 ? [...compareEvents].sort(byReceipt) : compareEvents;
+  for (const event of ordered) {
     const [first, second] = event.candidateIds ?? [];
     const choice = event.choice;
     const valid = first !== undefined && second !== undefined && first !== second && candidates.has(first) && candidates.has(second);
@@ -65,62 +77,74 @@ export function humanPairs(generationId: string, appUser: string | null, events:
       continue;
     }
     const key = pairKey(first, second);
-    const entry = compares.get(key) ?? { first: first < second ? first : second, second: first < second ? second : first, votes: new Map(), ties: 0 };
-    compares.set(key, entry);
-    if (choice === 'tie') {
-      entry.ties += 1;
-      ties += 1;
-    } else {
-      entry.votes.set(choice, [...(entry.votes.get(choice) ?? []), event]);
+    let entry = compares.get(key);
+    if (!entry) {
+      entry = first < second ? { first, second, forFirst: [], forSecond: [] } : { first: second, second: first, forFirst: [], forSecond: [] };
+      compares.set(key, entry);
     }
+    if (choice === 'tie') ties += 1;
+    else (choice === entry.first ? entry.forFirst : entry.forSecond).push(event);
   }
 
   const pairs: PreferencePair[] = [];
   let conflicting = 0;
   for (const entry of compares.values()) {
-    const forFirst = entry.votes.get(entry.first) ?? [];
-    const forSecond = entry.votes.get(entry.second) ?? [];
+    const { forFirst, forSecond } = entry;
     if (forFirst.length === forSecond.length) {
       if (forFirst.length > 0) conflicting += 1;
       continue;
     }
-    const [preferred, rejected, winning] = forFirst.length > forSecond.length ? [entry.first, entry.second, forFirst] : [entry.second, entry.first, forSecond];
+    const firstWins = forFirst.length > forSecond.length;
+    const winning = firstWins ? forFirst : forSecond;
+    let decidedAt = -Infinity;
+    for (const event of winning) decidedAt = Math.max(decidedAt, event.receivedAt);
     pairs.push({
       generationId,
       appUser,
-      preferred,
-      rejected,
+      preferred: firstWins ? entry.first : entry.second,
+      rejected: firstWins ? entry.second : entry.first,
       signal: 'compare',
       weight: SIGNAL_WEIGHTS.compare,
       aiFeedback: false,
-      decidedAt: Math.max(...winning.map((event) => event.receivedAt)),
+      decidedAt,
       eventIds: winning.map((event) => event.eventId),
     });
   }
 
-  const ranked = [...tiers.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  // tier pairs, in the order of (smaller id, larger id): candidates sorted, i < j
+  const ranked = [...tiers.keys()].sort();
   for (let i = 0; i < ranked.length; i += 1) {
+    const a = ranked[i]!;
+    const tierA = tiers.get(a)!;
     for (let j = i + 1; j < ranked.length; j += 1) {
-      const [a, tierA] = ranked[i]!;
-      const [b, tierB] = ranked[j]!;
-      if (TIER_VALUE[tierA.tier] === TIER_VALUE[tierB.tier] || compares.has(pairKey(a, b))) continue;
-      const [preferred, rejected, winner, loser] = TIER_VALUE[tierA.tier] > TIER_VALUE[tierB.tier] ? [a, b, tierA, tierB] : [b, a, tierB, tierA];
+      const b = ranked[j]!;
+      const tierB = tiers.get(b)!;
+      const valueA = TIER_VALUE[tierA.tier];
+      const valueB = TIER_VALUE[tierB.tier];
+      if (valueA === valueB || (compares.size > 0 && compares.has(pairKey(a, b)))) continue;
+      const aWins = valueA > valueB;
+      const winner = aWins ? tierA : tierB;
+      const loser = aWins ? tierB : tierA;
       const decider = POSITIVE_TIERS.has(winner.tier) ? winner : loser;
       const signal = decider.signal as PairSignal;
+      const winnerId = winner.event.eventId;
+      const loserId = loser.event.eventId;
       pairs.push({
         generationId,
         appUser,
-        preferred,
-        rejected,
+        preferred: aWins ? a : b,
+        rejected: aWins ? b : a,
         signal,
         weight: SIGNAL_WEIGHTS[signal],
         aiFeedback: false,
         decidedAt: decider.event.receivedAt,
-        eventIds: [...new Set([winner.event.eventId, loser.event.eventId])],
+        eventIds: winnerId === loserId ? [winnerId] : [winnerId, loserId],
       });
     }
   }
-  return { pairs: pairs.sort(byCandidates), tiers, ties, conflicting, ignored };
+  // compare pairs came first; merge them into the candidate order
+  if (compares.size > 0) pairs.sort(byCandidates);
+  return { pairs, tiers, ties, conflicting, ignored };
 }
 
 /**

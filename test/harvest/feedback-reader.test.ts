@@ -10,13 +10,14 @@ import { dedupedEventsQuery, keptEventIdsQuery, scopedFeedbackQuery } from '../.
 import { HarvestDatabase } from '../../src/harvest/harvest-database.js';
 import type { BlobStore } from '../../src/ports/blob-store.js';
 import { MemoryBlobStore, putFeedbackBatch, putTombstone, storedEvent, uuidAt } from './harvest-store.js';
+import { referenceCounts, referenceEvents } from './reference-events.js';
 
 const G1 = uuidAt('2024-05-01T00:00:00.000Z', 1);
 const G2 = uuidAt('2024-05-01T00:00:01.000Z', 2);
+const day1 = '2024-05-01T10:00:00.000Z';
 
 /** Feedback over three days with every case the reader must handle. */
 async function fillFeedback(store: BlobStore): Promise<void> {
-  const day1 = '2024-05-01T10:00:00.000Z';
   const day2 = '2024-05-02T11:00:00.000Z';
   await putFeedbackBatch(
     store,
@@ -66,7 +67,7 @@ describe('readFeedback', () => {
     const files = await locateFeedbackFiles(store, { tenant: 'default', from: '2024-05-01', to: '2024-05-03' }, join(temp, 'staging'));
     // Act
     const read = await readFeedback(db, files.root, { tenant: 'default', from: '2024-05-01', to: '2024-05-03' });
-    const events = read.events.all().sort(byReceipt);
+    const events = (await referenceEvents(db, read)).sort(byReceipt);
     // Assess
     expect(files.mode).toBe('direct');
     expect(events.map((e) => `${e.type}:${e.generationId === G1 ? 'G1' : 'G2'}:${e.candidateId ?? e.candidateIds?.join('|')}:${e.appUser}`)).toEqual([
@@ -79,7 +80,16 @@ describe('readFeedback', () => {
     expect(events[4]).toMatchObject({ rating: 2, receivedAt: Date.parse('2024-05-02T11:00:00.000Z'), eventId: uuidAt('2024-05-02T11:00:00.000Z', 8) });
     expect(events[2]).toMatchObject({ choice: 'tie', candidateIds: ['c000', 'c001'] });
     expect(read.counts).toEqual({ read: 9, malformed: 0, unconsented: 1, erasedUser: 1, duplicateEventId: 1, duplicateClientEventId: 1, kept: 5 });
+    expect(read.counts).toEqual(await referenceCounts(db, read));
     expect([...read.erasedUsers]).toEqual(['mallory']);
+    // the columns the rules read: the same events, each generation's user by user in receipt order
+    expect(read.events.generationIds()).toEqual([G1, G2]);
+    expect([read.events.countOf(G1), read.events.countOf(G2)]).toEqual([2, 3]);
+    const users = read.events.generationIds().flatMap((id) => read.events.usersOf(id));
+    expect(users.map((user) => user.appUser)).toEqual(['alice', 'bob']);
+    const columns = users.flatMap((user) => Array.from(user.rows, (row) => read.events.event(row)));
+    expect(columns.map((event) => event.eventId)).toEqual([...events].sort((a, b) => (a.generationId < b.generationId ? -1 : a.generationId > b.generationId ? 1 : byReceipt(a, b))).map((event) => event.eventId));
+    expect(columns.sort(byReceipt)).toEqual(events);
   });
 
   it('reads the same through the port (staged copy) as in place, copying only the partitions in range', async () => {
@@ -106,7 +116,7 @@ describe('readFeedback', () => {
     const empty = await readFeedback(db, join(temp, 'nothing'), { tenant: 'default' });
     // Assess
     expect(read.counts).toMatchObject({ read: 2, malformed: 1, kept: 1 });
-    expect(empty.events.all()).toEqual([]);
+    expect(empty.events.generationIds()).toEqual([]);
     expect(empty.counts.read).toBe(0);
   });
 });
