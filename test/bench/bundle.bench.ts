@@ -7,7 +7,9 @@
  * same run, and the time from the import to the first answer (a /healthz function-URL event, which loads
  * the app's chunks and builds the app and its SDK clients: the rest of a cold start). Each is timed by the
  * wall clock and by the CPU time the process spent meanwhile (all its threads), which a loaded machine
- * inflates far less. Runs alternate between the two imports so drift hits both; medians of
+ * inflates far less. The baseline of the first answer: a bare Hono app (one /healthz route) on the same
+ * streaming adapter, bundled the same way (Node 22 ESM, minified), so the ratio is diffalign's own cost of a
+ * cold start over Hono's. Runs alternate between the imports so drift hits both; medians of
  * BENCH_BUNDLE_RUNS (default 9). Prints the figures and writes .bench-out/bundle.json. */
 import { spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { bundleRuntime, DEPLOYED_BUNDLE_OVERRIDES, LAMBDA_NODE_OPTIONS, RUNTIME_ENTRIES, RUNTIME_ENTRY_FILES, type RuntimeBundleName } from '../../src/runtime/runtime-bundles.js';
 
 const RUNS = Number(process.env['BENCH_BUNDLE_RUNS'] ?? 9);
@@ -43,6 +46,20 @@ async function measureBundle(name: RuntimeBundleName): Promise<{ entry: string; 
   const code = bundle.files.filter((file) => file.path.endsWith('.mjs'));
   const gzipBytes = code.reduce((sum, file) => sum + gzipSync(file.text).byteLength, 0);
   return { entry: RUNTIME_ENTRIES[name], bytes: bundle.bytes, entry_bytes: bundle.entryBytes, files: code.length, gzip_bytes: gzipBytes, file: join(dir, RUNTIME_ENTRY_FILES[name]) };
+}
+
+/** A bare Hono app with one /healthz route on the same streaming adapter, bundled as the Lambda entry is (the first answer's baseline). */
+async function bareHonoBundle(): Promise<string> {
+  const dir = join(bundleDir, 'bare-hono');
+  await mkdir(dir, { recursive: true });
+  const entry = join(dir, 'entry.ts');
+  await writeFile(
+    entry,
+    `import { Hono } from 'hono';\nimport { streamHandle } from ${JSON.stringify(join(root, 'src/runtime/aws-lambda-adapter.ts'))};\nexport const handler = streamHandle(new Hono().get('/healthz', (c) => c.json({ status: 'ok' })));\n`,
+  );
+  const file = join(dir, 'index.mjs');
+  await build({ absWorkingDir: root, entryPoints: [entry], outfile: file, bundle: true, format: 'esm', minify: true, platform: 'node', target: 'node22', mainFields: ['module', 'main'], logLevel: 'silent', legalComments: 'none' });
+  return file;
 }
 
 /** One fresh process's figures: the import, and with an answer the time from the import's start to it. */
@@ -109,6 +126,7 @@ function coldImport(specifier: string, answer: boolean): ColdStart {
 await mkdir(bundleDir, { recursive: true });
 const lambda = await measureBundle('lambda');
 const worker = await measureBundle('worker');
+const bareHono = pathToFileURL(await bareHonoBundle()).href;
 
 const lambdaImports: number[] = [];
 const lambdaImportsCpu: number[] = [];
@@ -116,8 +134,11 @@ const lambdaAnswers: number[] = [];
 const lambdaAnswersCpu: number[] = [];
 const honoImports: number[] = [];
 const honoImportsCpu: number[] = [];
+const bareAnswers: number[] = [];
+const bareAnswersCpu: number[] = [];
 coldImport(pathToFileURL(lambda.file).href, true);
 coldImport('hono', false);
+coldImport(bareHono, true);
 for (let run = 0; run < RUNS; run += 1) {
   const cold = coldImport(pathToFileURL(lambda.file).href, true);
   lambdaImports.push(cold.importMs);
@@ -127,6 +148,9 @@ for (let run = 0; run < RUNS; run += 1) {
   const hono = coldImport('hono', false);
   honoImports.push(hono.importMs);
   honoImportsCpu.push(hono.importCpuMs);
+  const bare = coldImport(bareHono, true);
+  bareAnswers.push(bare.answerMs!);
+  bareAnswersCpu.push(bare.answerCpuMs!);
 }
 
 const importMs = median(lambdaImports);
@@ -158,6 +182,11 @@ const results = {
     first_answer_ms_runs: lambdaAnswers,
     first_answer_cpu_ms_median: median(lambdaAnswersCpu),
     first_answer_ratio_to_hono_import: median(lambdaAnswers) / honoMs,
+    bare_hono_first_answer_ms_median: median(bareAnswers),
+    bare_hono_first_answer_ms_runs: bareAnswers,
+    bare_hono_first_answer_cpu_ms_median: median(bareAnswersCpu),
+    first_answer_ratio_to_bare_hono: median(lambdaAnswers) / median(bareAnswers),
+    first_answer_cpu_ratio_to_bare_hono: median(lambdaAnswersCpu) / median(bareAnswersCpu),
   },
 };
 
@@ -172,6 +201,9 @@ console.log(`  import of the bundle     ${importMs.toFixed(1)} ms wall, ${import
 console.log(`  import of hono alone     ${honoMs.toFixed(1)} ms wall, ${honoCpuMs.toFixed(1)} ms CPU  → ratio ${(importMs / honoMs).toFixed(2)} wall, ${(importCpuMs / honoCpuMs).toFixed(2)} CPU`);
 console.log(
   `  import to first answer   ${results.lambda_cold_start.first_answer_ms_median.toFixed(1)} ms wall, ${results.lambda_cold_start.first_answer_cpu_ms_median.toFixed(1)} ms CPU  (GET /healthz: loads the app's chunks, builds the app and its SDK clients; ${results.lambda_cold_start.first_answer_ratio_to_hono_import.toFixed(1)}× hono's import)`,
+);
+console.log(
+  `  bare Hono, same adapter  ${results.lambda_cold_start.bare_hono_first_answer_ms_median.toFixed(1)} ms wall, ${results.lambda_cold_start.bare_hono_first_answer_cpu_ms_median.toFixed(1)} ms CPU to its first answer  → diffalign's first answer ${results.lambda_cold_start.first_answer_ratio_to_bare_hono.toFixed(2)}× wall, ${results.lambda_cold_start.first_answer_cpu_ratio_to_bare_hono.toFixed(2)}× CPU`,
 );
 await writeFile(join(out, 'bundle.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('wrote .bench-out/bundle.json');
