@@ -97,17 +97,14 @@ export class KeptEvents implements EventView {
     const positions = new Int32Array(size);
     let kept = 0;
     const generations = new Map<string, GenerationRows>();
-    const copies = new Map<number, number>();
+    const dropped = new Uint8Array(size);
     for (const [runStart, runEnd, name] of generationRuns) {
       const index = generationNames.push(name) - 1;
       generationOf.fill(index, runStart, runEnd);
       for (const [userStart, userEnd, user] of runs(userHashes, runStart, runEnd, userAt)) userOf.fill(userNames.push(user) - 1, userStart, userEnd);
       const from = kept;
-      if (runEnd - runStart === 1) positions[kept++] = runStart;
-      else {
-        const keep = dedupe(runStart, runEnd, keyHashes, key, eventId, copies);
-        for (let row = runStart; row < runEnd; row += 1) if (keep[row - runStart] === 1) positions[kept++] = row;
-      }
+      dedupe(runStart, runEnd, keyHashes, key, eventId, dropped);
+      for (let row = runStart; row < runEnd; row += 1) if (dropped[row] === 0) positions[kept++] = row;
       generations.set(name, { start: from, end: kept });
     }
 
@@ -250,31 +247,33 @@ function runs(hashes: Float64Array, start: number, end: number, valueAt: (row: n
 }
 
 /**
- * Which rows of one generation's run (`start…end−1`) survive deduplication (1 at their offset): per
- * deduplication key the row with the smallest event id. Rows are grouped by key hash (`hashes`), and
- * every hash shared by two rows is confirmed on the keys; should two keys share a hash, the run is
- * grouped by the keys themselves.
+ * Marks in `dropped` the rows of one generation's run (`start…end−1`) that deduplication drops: per
+ * deduplication key all but the row with the smallest event id. Rows are compared by key hash (`hashes`),
+ * and each pair of equal hashes is confirmed on the keys; should two keys of the run share a hash, the run
+ * is grouped by the keys themselves.
  */
-function dedupe(start: number, end: number, hashes: Float64Array, key: (row: number) => string, eventId: (row: number) => string, byHash: Map<number, number>): Uint8Array {
-  const keep = new Uint8Array(end - start).fill(1);
-  byHash.clear();
+function dedupe(start: number, end: number, hashes: Float64Array, key: (row: number) => string, eventId: (row: number) => string, dropped: Uint8Array): void {
+  // a generation has few rows: compare each with the ones after it
   for (let row = start; row < end; row += 1) {
-    const other = byHash.get(hashes[row]!);
-    if (other === undefined) {
-      byHash.set(hashes[row]!, row);
-      continue;
+    if (dropped[row] === 1) continue;
+    for (let other = row + 1; other < end; other += 1) {
+      if (dropped[other] === 1 || hashes[other] !== hashes[row]) continue;
+      if (key(other) !== key(row)) {
+        dedupeByKey(start, end, key, eventId, dropped);
+        return;
+      }
+      if (compareUtf8(eventId(other), eventId(row)) < 0) {
+        dropped[row] = 1;
+        break; // `other` now stands for the key, and meets the rest of the run in its own turn
+      }
+      dropped[other] = 1;
     }
-    if (key(other) !== key(row)) return dedupeByKey(start, end, key, eventId);
-    const [winner, loser] = compareUtf8(eventId(row), eventId(other)) < 0 ? [row, other] : [other, row];
-    keep[loser - start] = 0;
-    byHash.set(hashes[row]!, winner);
   }
-  return keep;
 }
 
 /** `dedupe` grouping by the keys themselves (when two keys of a run share a hash). */
-function dedupeByKey(start: number, end: number, key: (row: number) => string, eventId: (row: number) => string): Uint8Array {
-  const keep = new Uint8Array(end - start).fill(1);
+function dedupeByKey(start: number, end: number, key: (row: number) => string, eventId: (row: number) => string, dropped: Uint8Array): void {
+  dropped.fill(0, start, end);
   const byKey = new Map<string, number>();
   for (let row = start; row < end; row += 1) {
     const other = byKey.get(key(row));
@@ -282,11 +281,10 @@ function dedupeByKey(start: number, end: number, key: (row: number) => string, e
       byKey.set(key(row), row);
       continue;
     }
-    const [winner, loser] = compareUtf8(eventId(row), eventId(other)) < 0 ? [row, other] : [other, row];
-    keep[loser - start] = 0;
-    byKey.set(key(row), winner);
+    const smaller = compareUtf8(eventId(row), eventId(other)) < 0;
+    dropped[smaller ? other : row] = 1;
+    if (smaller) byKey.set(key(row), row);
   }
-  return keep;
 }
 
 /** How many distinct event ids the rows hold (`count(DISTINCT event_id)`): by hash (sorted), hashes held by several rows confirmed on the ids. */
