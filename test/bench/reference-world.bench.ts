@@ -1,6 +1,7 @@
 /**
  * Benchmark of the reference world (`npm run bench reference-world`, or
- * `tsx test/bench/reference-world.bench.ts [--prompts N] [--workers N] [--generated] [--seeds 32]`).
+ * `tsx test/bench/reference-world.bench.ts [--prompts N] [--workers N] [--generated] [--seeds 32] [--agreement-seeds 2] [--speed-only]
+ * [--method-prompts N|all] [--no-methods]`).
  * Judges with the truth (src/reference-world/truth: the scene the sampler drew), never with a reward model, and prints:
  * - generator speed: ms per 512² image at 20 steps, guidance 5, on one core (new prompt and cached prompt);
  * - scorer speed: ms per 512² image for each reference scorer;
@@ -14,7 +15,12 @@
  *   the accuracy at other steps and guidance scales;
  * and writes `.bench-out/reference-world.json`:
  * `{ prompts, raw: { <task>: acc, …, overall }, oracle_best_of_32, share_multi_object_below_0_05, reward_truth_agreement, distinct_images_per_prompt }`.
+ * Then, on the same prompt set, it runs the alignment methods through the engine (quality.ts, in its own
+ * process): truth accuracy and proxy reward at budgets 1–32 for best-of-n, zero-order, Promptist + search
+ * and OPT2I + search, the reward-hacking gap and a plot (`.bench-out/quality.svg`, `.md`, `.json`;
+ * `quality-suite.*` on the suite), on `--method-prompts` prompts (default 100, or `--prompts` when fewer).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -239,6 +245,7 @@ async function main(): Promise<void> {
     console.log(`  ${scorer.modelId.padEnd(18)} median ${quantile(times, 0.5).toFixed(1)} ms`);
   }
   sharp.concurrency(0);
+  if (args.includes('--speed-only')) return;
 
   // 2. Truth statistics, reward agreement, locality, sweeps, distinct images.
   const promptTasks: Task[] = chosen.map(({ item, index }) => ({ kind: 'prompt', index, spec: item, seeds, agreementSeeds }));
@@ -362,11 +369,18 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'reference-world.json'), `${JSON.stringify(json, null, 2)}\n`);
   console.log(`\nwrote ${join(out, 'reference-world.json')}: ${JSON.stringify(json)}`);
   console.log(`generator ${quantile(warm, 0.5).toFixed(0)} ms per 512² image (cached prompt; ${quantile(cold, 0.5).toFixed(0)} ms new prompt); scorers ${Object.entries(scorerMs).map(([model, ms]) => `${model} ${ms.toFixed(1)} ms`).join(', ')}`);
+
+  // 3. The alignment methods through the engine, on the same prompt set (one heavy process at a time).
+  if (args.includes('--no-methods')) return;
+  const methodPrompts = option(args, 'method-prompts', process.env.BENCH_QUALITY_PROMPTS) ?? String(Math.min(100, chosen.length));
+  console.log(`\n=== alignment methods at budgets 1..32 on ${methodPrompts} ${source} prompts (quality.ts) ===`);
+  const quality = spawnSync(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'quality.ts'), '--prompts', methodPrompts, ...(source === 'suite' ? ['--generated'] : [])], { stdio: 'inherit' });
+  if (quality.status !== 0) process.exitCode = 1;
 }
 
-/** Rounds to 3 decimals. */
+/** Rounds to 3 decimals, as the printed figures are. */
 function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
+  return Number(value.toFixed(3));
 }
 
 if (isMainThread) {

@@ -5,12 +5,15 @@
  * the scene the sampler drew, against the user's original GenEval spec) and by the proxy reward it was
  * searched with (`geneval`, the detector). Prints truth accuracy, the accuracy the proxy promised (its
  * score is 1), the mean proxy reward and the gap promised − truth (reward hacking), and writes
- * quality.svg / quality.json / quality.md to the output folder.
+ * quality.svg / quality.json / quality.md to the output folder (quality-suite.* on the suite).
+ * `npm run bench reference-world` runs it after the world's own figures (reference-world.bench.ts), on
+ * the same prompt set.
  *
- * Usage: tsx test/bench/quality.bench.ts [--prompts 50] [--budgets 1,2,4,8,16,32] [--methods best_of_n,zero_order,promptist,opt2i]
+ * Usage: tsx test/bench/quality.ts [--prompts 100|all] [--generated] [--budgets 1,2,4,8,16,32] [--methods best_of_n,zero_order,promptist,opt2i]
  *        [--size 256] [--steps 20] [--search-steps 20] [--then best_of_n|zero_order] [--parallel 2] [--out .bench-out]
  *        [--replot path/to/quality.json] (redraws the plot and table of an earlier run)
- * Also reads BENCH_QUALITY_PROMPTS (default 50) so `npm run bench` stays short; `--prompts all` runs every prompt.
+ * `--generated` runs on the project's own suite instead of the official GenEval prompts; `--prompts`
+ * falls back to BENCH_QUALITY_PROMPTS, then 100 (an evenly spaced subset that keeps the task proportions).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +26,7 @@ import { weightedMeanScore } from '../../src/engine/index.js';
 import { allowManyListeners } from '../../src/runtime/allow-many-listeners.js';
 import type { GenevalSpec } from '../../src/reference-world/scene/geneval-spec.js';
 import { ReferenceWorldModel } from '../../src/reference-world/sampler/world-model.js';
+import { generateGenevalSuite } from '../../src/reference-world/scene/geneval-suite.js';
 import { judgeTruth, sceneTruth } from '../../src/reference-world/truth/index.js';
 
 type Method = 'best_of_n' | 'zero_order' | 'promptist' | 'opt2i';
@@ -45,6 +49,8 @@ interface Options {
   readonly then: 'best_of_n' | 'zero_order';
   readonly parallel: number;
   readonly out: string;
+  /** The project's generated suite instead of the official prompts. */
+  readonly generated: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -53,7 +59,7 @@ function parseOptions(argv: readonly string[]): Options {
     return index >= 0 ? argv[index + 1] : undefined;
   };
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-  const prompts = value('prompts') ?? process.env.BENCH_QUALITY_PROMPTS ?? '50';
+  const prompts = value('prompts') ?? process.env.BENCH_QUALITY_PROMPTS ?? '100';
   const steps = Number(value('steps') ?? 20);
   return {
     prompts: prompts === 'all' ? 'all' : Math.max(1, Number(prompts)),
@@ -65,6 +71,7 @@ function parseOptions(argv: readonly string[]): Options {
     then: (value('then') ?? 'best_of_n') as 'best_of_n' | 'zero_order',
     parallel: Math.max(1, Number(value('parallel') ?? 2)),
     out: resolve(repoRoot, value('out') ?? '.bench-out'),
+    generated: argv.includes('--generated'),
   };
 }
 
@@ -201,9 +208,10 @@ async function main(): Promise<void> {
     // redraw the plot and table of an earlier run from its quality.json, without running anything
     const saved = JSON.parse(readFileSync(process.argv[replot + 1] ?? join(options.out, 'quality.json'), 'utf8')) as { source: string; prompts: number; options: Options; cells: Cell[] };
     mkdirSync(options.out, { recursive: true });
-    writeFileSync(join(options.out, 'quality.svg'), svgPlot(saved.cells, saved.options, `${saved.prompts} GenEval prompts (${saved.source})`));
-    writeFileSync(join(options.out, 'quality.md'), `${markdownTable(saved.cells, saved.options)}\n`);
-    console.log(`redrew ${join(options.out, 'quality.svg')} and quality.md from ${saved.prompts} prompts`);
+    const base = saved.source === 'suite' ? 'quality-suite' : 'quality';
+    writeFileSync(join(options.out, `${base}.svg`), svgPlot(saved.cells, saved.options, `${saved.prompts} GenEval prompts (${saved.source})`));
+    writeFileSync(join(options.out, `${base}.md`), `${markdownTable(saved.cells, saved.options)}\n`);
+    console.log(`redrew ${join(options.out, `${base}.svg`)} and ${base}.md from ${saved.prompts} prompts`);
     return;
   }
   let world: typeof import('../../src/adapters/reference/index.js');
@@ -216,7 +224,9 @@ async function main(): Promise<void> {
     return;
   }
   const { createReferenceWorld, REFERENCE_SCORER_CALIBRATION } = world;
-  const { source, specs: allSpecs } = promptsModule.loadGenevalPrompts();
+  const loaded = options.generated ? { source: 'generated' as const, specs: generateGenevalSuite() } : promptsModule.loadGenevalPrompts();
+  const source = loaded.source === 'official' ? 'official' : 'suite';
+  const allSpecs = loaded.specs;
   const specs = subset(allSpecs, options.prompts);
   const reference = createReferenceWorld();
   const truthWorld = new ReferenceWorldModel({ mixtureCacheSize: 8 });
@@ -297,10 +307,11 @@ async function main(): Promise<void> {
   const table = markdownTable(cells, options);
   console.log(`\n${table}`);
   mkdirSync(options.out, { recursive: true });
-  writeFileSync(join(options.out, 'quality.md'), `${table}\n`);
-  writeFileSync(join(options.out, 'quality.json'), `${JSON.stringify({ source, prompts: specs.length, options, cells }, null, 2)}\n`);
-  writeFileSync(join(options.out, 'quality.svg'), svgPlot(cells, options, `${specs.length} GenEval prompts (${source})`));
-  console.log(`\nwrote ${join(options.out, 'quality.svg')}, quality.md, quality.json`);
+  const base = source === 'suite' ? 'quality-suite' : 'quality';
+  writeFileSync(join(options.out, `${base}.md`), `${table}\n`);
+  writeFileSync(join(options.out, `${base}.json`), `${JSON.stringify({ source, prompts: specs.length, options, cells }, null, 2)}\n`);
+  writeFileSync(join(options.out, `${base}.svg`), svgPlot(cells, options, `${specs.length} GenEval prompts (${source})`));
+  console.log(`\nwrote ${join(options.out, `${base}.svg`)}, ${base}.md, ${base}.json`);
 }
 
 function markdownTable(cells: readonly Cell[], options: Options): string {
@@ -316,6 +327,14 @@ function markdownTable(cells: readonly Cell[], options: Options): string {
     lines.push(`| ${METHOD_LABELS[method]} | ${row.join(' | ')} |`);
   }
   lines.push('', 'cells: truth accuracy (mean of the task accuracies) / accuracy the reward promised (geneval = 1) / mean reward (geneval score of the returned image)');
+  lines.push('', `| reward hacking (promised − truth) | ${options.budgets.map((budget) => `budget ${budget}`).join(' | ')} |`, `|---|${options.budgets.map(() => '---:').join('|')}|`);
+  for (const method of options.methods) {
+    const row = options.budgets.map((budget) => {
+      const cell = cells.find((entry) => entry.method === method && entry.budget === budget);
+      return cell ? `${cell.gap >= 0 ? '+' : ''}${cell.gap.toFixed(3)}` : '';
+    });
+    lines.push(`| ${METHOD_LABELS[method]} | ${row.join(' | ')} |`);
+  }
   return lines.join('\n');
 }
 
