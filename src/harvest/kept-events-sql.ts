@@ -12,9 +12,10 @@
  * ends of each run (a `lag()` window to mark them carried every column through a second sort). The scope
  * holds one tenant, so the tenant is no part of the key here.
  *
- * DuckDB SQL: `hash()`, `epoch_ms(TRY_CAST(… AS TIMESTAMP))`, list subscripts. On Athena the same shape is `xxhash64(to_utf8(…))`, `from_iso8601_timestamp` and `element_at`;
- * the portable queries of `feedback-sql.ts` stay the definition of what is kept, and a property test holds
- * the two equal.
+ * DuckDB SQL: `hash()`, `epoch_ms(TRY_CAST(… AS TIMESTAMP))`, list subscripts. On Athena the same shape
+ * is `from_big_endian_64(xxhash64(to_utf8(…)))`, `to_unixtime(from_iso8601_timestamp(…)) * 1000` and
+ * `element_at`; the portable queries of `feedback-sql.ts` stay the definition of what is kept (they write
+ * `events.parquet`), and a property test holds the two equal.
  */
 import { FEEDBACK_TYPE_NAMES } from './feedback-sql.js';
 
@@ -27,11 +28,12 @@ const hash53 = (expression: string): string => `CAST(hash(${expression}) >> 11 A
 /**
  * The kept-events query over `scoped` (a relation with the columns and `excluded` of
  * `scopedFeedbackQuery`). One row per stored row of the scope:
- * - excluded rows first, with their reason `x` and nothing else;
+ * - excluded rows first, with their reason `x` (and nothing else that is read);
  * - then the others, ordered by generation, app user, receipt time and event id: generation `g` and app
- *   user `u` ('' for none: the rules treat both alike) and their hashes `gh`/`uh`, event id `e` and its hash `eh`, deduplication key `key` (client event id, else event id)
- *   and its hash `kh`, type `t` (index in `FEEDBACK_TYPE_NAMES`), candidate `s`, compare candidates
- *   `a`/`b` and choice `ch`, rating `rt`, receipt ms `r`.
+ *   user `u` ('' for none: the rules treat both alike) and their hashes `gh`/`uh`, event id `e` and its
+ *   hash `eh`, deduplication key `key` (client event id, else event id) and its hash `kh`, type `t`
+ *   (index in `FEEDBACK_TYPE_NAMES`), candidate `s`, compare candidates `a`/`b` and choice `ch`, rating
+ *   `rt`, receipt ms `r`.
  * Numbers are DOUBLE, text VARCHAR (see `ResultColumns`).
  */
 export function keptEventsQuery(scoped: string): string {
