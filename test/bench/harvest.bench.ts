@@ -126,7 +126,7 @@ console.log(`outputs: ${typical.counts.preferences.total} pairs (${typical.count
 await mkdir('.bench-out', { recursive: true });
 await writeFile(
   join('.bench-out', 'harvest.json'),
-  `${JSON.stringify({ dataset, cores: cpus().length, load_average: loadavg(), target_events_per_second: TARGET_EVENTS_PER_SECOND, event_phase_events_per_second: eventRate, total_events_per_second: totalRate, median_run: typical, runs }, null, 2)}\n`,
+  `${JSON.stringify({ dataset, cores: cpus().length, load_average: loadavg(), target_events_per_second: TARGET_EVENTS_PER_SECOND, event_phase_events_per_second: eventRate, event_phase_events_per_cpu_second: eventsRead / (typical.eventPhaseCpuMs / 1000), total_events_per_second: totalRate, median_run: typical, runs }, null, 2)}\n`,
 );
 await rm(temp, { recursive: true, force: true });
 if (eventRate < TARGET_EVENTS_PER_SECOND) {
