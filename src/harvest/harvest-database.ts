@@ -4,9 +4,8 @@ import { sqlString } from './feedback-sql.js';
 /**
  * The embedded DuckDB a harvest runs in: an in-memory database that spills to a temp directory, so a
  * harvest larger than memory still finishes. One connection; closed with the harvest. Insertion order is
- * not preserved (`preserve_insertion_order = false`): materialising the feedback read from ~1,000 small
- * files is several times faster without it, and nothing relies on it — every output has an ORDER BY, and
- * the reader lines its two transfers up by `rowid`.
+ * not preserved (`preserve_insertion_order = false`): reading ~1,000 small feedback files is several
+ * times faster without it, and nothing relies on it — every output and the reader's query have an ORDER BY.
  */
 export class HarvestDatabase {
   private constructor(
@@ -29,11 +28,6 @@ export class HarvestDatabase {
   /** A small result as plain JSON-compatible row objects (BIGINTs as strings, lists as arrays). */
   async rows(sql: string): Promise<Record<string, unknown>[]> {
     return (await this.connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  }
-
-  /** A result as data chunks, for readers that take the column vectors apart themselves (large results). */
-  async chunks(sql: string): Promise<readonly DuckDBDataChunk[]> {
-    return (await this.connection.run(sql)).fetchAllChunks();
   }
 
   /** A result read column by column (`ResultColumns`): the fast way to move many rows into JS. */
