@@ -1,28 +1,42 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import type { GenerationRecord } from '../../src/api/schemas/generation-record.js';
 import { loadConfig } from '../../src/config.js';
-import { createDependencies } from '../../src/runtime/create-dependencies.js';
+import { createDependencies, type WiredDependencies } from '../../src/runtime/create-dependencies.js';
 import { withSpecValidation } from '../support/openapi-response-validator.js';
 import { parseSse } from '../support/sse.js';
 import { reproducible } from '../support/reproducible-record.js';
 
-async function referenceApp() {
-  const dataDir = await mkdtemp(join(tmpdir(), 'diffalign-ref-'));
-  return withSpecValidation(createApp(createDependencies(loadConfig({ DIFFALIGN_DATA_DIR: dataDir }))));
-}
+type ReferenceApp = ReturnType<typeof createApp>;
 
-const generate = async (app: Awaited<ReturnType<typeof referenceApp>>, body: unknown): Promise<GenerationRecord> => {
+/** The app as npm start wires it (reference backend on worker threads, fs storage in a fresh directory); its threads are closed after the file. */
+async function referenceApp(): Promise<ReferenceApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'diffalign-ref-'));
+  const dependencies = createDependencies(loadConfig({ DIFFALIGN_DATA_DIR: dataDir }));
+  wired.push(dependencies);
+  return withSpecValidation(createApp(dependencies));
+}
+const wired: WiredDependencies[] = [];
+
+const generate = async (app: ReferenceApp, body: unknown): Promise<GenerationRecord> => {
   const response = await app.request('/v1/generations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect(response.status).toBe(200);
   return (await response.json()) as GenerationRecord;
 };
 
-
 describe('the app on the reference world (as npm start wires it)', () => {
+  // one app (and worker pool) shared by the tests that need no fresh one: each pool warms its own threads
+  let shared: ReferenceApp;
+  beforeAll(async () => {
+    shared = await referenceApp();
+  });
+  afterAll(async () => {
+    await Promise.all(wired.map((dependencies) => dependencies.close()));
+  });
+
   it('gives the same record for the same request and seed, on two separate apps', async () => {
     // Prepare
     const body = {
@@ -34,7 +48,7 @@ describe('the app on the reference world (as npm start wires it)', () => {
       rewards: [{ model: 'geneval', weight: 1 }, { model: 'aesthetic', weight: 0.5 }],
     };
     // Act
-    const first = await generate(await referenceApp(), body);
+    const first = await generate(shared, body);
     const second = await generate(await referenceApp(), body);
     // Assess
     expect(first.id).not.toBe(second.id);
@@ -44,7 +58,7 @@ describe('the app on the reference world (as npm start wires it)', () => {
 
   it('keeps the user prompt beside the final one when OPT2I revises it', async () => {
     // Act
-    const record = await generate(await referenceApp(), {
+    const record = await generate(shared, {
       prompt: 'a photo of a purple wine glass and a black apple',
       seed: 3,
       width: 128,
@@ -64,7 +78,7 @@ describe('the app on the reference world (as npm start wires it)', () => {
 
   it('streams prompt events before the candidates that judge them when Promptist runs', async () => {
     // Prepare
-    const app = await referenceApp();
+    const app = shared;
     // Act
     const response = await app.request('/v1/generations', {
       method: 'POST',
@@ -85,7 +99,7 @@ describe('the app on the reference world (as npm start wires it)', () => {
   });
   it.each(['preview_prune', 'paths', 'particles'] as const)('runs %s on the generator v2 with only budget_nfe given, within it and without falling back', async (method) => {
     // Prepare: 10 steps at guidance 5 = 20 NFEs an image; 200 NFEs bind, the image budget steps aside
-    const app = await referenceApp();
+    const app = shared;
     // Act
     const record = await generate(app, { prompt: 'a photo of a red cat and a blue bench', seed: 21, width: 64, height: 64, steps: 10, guidance: 5, search: { method, budget_nfe: 200 } });
     // Assess
