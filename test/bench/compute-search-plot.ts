@@ -2,6 +2,7 @@
  * The compute-search benchmark's plot and table (a module, not a benchmark): truth accuracy, proxy reward
  * and the reward-hacking gap against the NFE budget, one row of panels per prompt set.
  */
+import { budgetPanel, escapeXml, seriesSvg } from './svg-plot.js';
 
 /** One (prompt set, strategy, NFE budget) cell. */
 export interface ComputeCell {
@@ -28,10 +29,6 @@ export const METHOD_COLORS: Readonly<Record<string, string>> = {
   particles: '#ff7f0e',
 };
 
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"]/g, (character) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[character] ?? character);
-}
-
 /** A markdown table per prompt set: rows strategies, columns NFE budgets, cells truth / proxy / gap. */
 export function computeTable(cells: readonly ComputeCell[], sets: readonly string[], methods: readonly string[], budgets: readonly number[]): string {
   const lines: string[] = [];
@@ -57,8 +54,6 @@ export function computePlot(cells: readonly ComputeCell[], sets: readonly string
   const rowHeight = 320;
   const width = 1260;
   const height = 90 + rowHeight * sets.length + 40;
-  const minX = Math.log2(Math.min(...budgets));
-  const maxX = Math.log2(Math.max(...budgets));
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
@@ -80,29 +75,14 @@ export function computePlot(cells: readonly ComputeCell[], sets: readonly string
       { key: 'gap', label: `${set}: reward hacking (promised − truth)`, ...range([0, ...ofSet.map((cell) => cell.gap)], 0.025) },
     ];
     metrics.forEach((metric, index) => {
-      const left = lefts[index]!;
-      const x = (budget: number): number => left + ((Math.log2(budget) - minX) / Math.max(1e-9, maxX - minX)) * panel.width;
-      const y = (value: number): number => top + panel.height - ((value - metric.min) / (metric.max - metric.min)) * panel.height;
-      parts.push(`<rect x="${left}" y="${top}" width="${panel.width}" height="${panel.height}" fill="none" stroke="#999"/>`);
-      parts.push(`<text x="${left + panel.width / 2}" y="${top - 8}" text-anchor="middle">${escapeXml(metric.label)}</text>`);
-      for (const budget of budgets) {
-        parts.push(`<line x1="${x(budget)}" x2="${x(budget)}" y1="${top}" y2="${top + panel.height}" stroke="#eee"/>`);
-        parts.push(`<text x="${x(budget)}" y="${top + panel.height + 16}" text-anchor="middle">${budget}</text>`);
-      }
-      for (let tick = 0; tick <= 4; tick += 1) {
-        const value = metric.min + ((metric.max - metric.min) * tick) / 4;
-        parts.push(`<text x="${left - 6}" y="${y(value) + 4}" text-anchor="end">${value.toFixed(metric.key === 'gap' ? 3 : 2)}</text>`);
-      }
-      if (metric.min < 0 && metric.max > 0) parts.push(`<line x1="${left}" x2="${left + panel.width}" y1="${y(0)}" y2="${y(0)}" stroke="#bbb" stroke-dasharray="4 3"/>`);
-      parts.push(`<text x="${left + panel.width / 2}" y="${top + panel.height + 34}" text-anchor="middle">NFE budget (log scale)</text>`);
+      const frame = budgetPanel({ left: lefts[index]!, top, ...panel, label: metric.label, xLabel: 'NFE budget (log scale)', budgets, min: metric.min, max: metric.max, decimals: metric.key === 'gap' ? 3 : 2 });
+      parts.push(...frame.svg);
       for (const method of methods) {
         const points = budgets
           .map((budget) => ofSet.find((cell) => cell.method === method && cell.budgetNfe === budget))
           .filter((cell): cell is ComputeCell => cell !== undefined)
-          .map((cell) => [x(cell.budgetNfe), y(cell[metric.key])] as const);
-        const color = METHOD_COLORS[method] ?? '#333';
-        parts.push(`<polyline points="${points.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`);
-        for (const [px, py] of points) parts.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="3" fill="${color}"/>`);
+          .map((cell) => [frame.x(cell.budgetNfe), frame.y(cell[metric.key])] as const);
+        parts.push(...seriesSvg(points, METHOD_COLORS[method] ?? '#333'));
       }
     });
   });

@@ -1,18 +1,13 @@
 /**
  * Ports for the compute-search benchmark (a module, not a benchmark): the reference generator v2,
  * memoised per item (budgets share their first segments) and keeping the truth of every final image it
- * drew by its PNG bytes; scorers memoised per (prompt, image). Results are what the unwrapped ports give.
+ * drew by its PNG bytes (scorers are memoised by memo-scorer.ts). Results are what the unwrapped port gives.
  */
-import { createHash } from 'node:crypto';
 import type { ReferenceGeneratorV2 } from '../../src/adapters/reference/reference-generator-v2.js';
-import type { GenerateOptionsV2, GenerateResultV2, GeneratedSegment, GeneratorV2, ScoreDetail, ScoreOptions, ScoreResult, ScorerV1 } from '../../src/ports/index.js';
+import type { GenerateOptionsV2, GenerateResultV2, GeneratedSegment, GeneratorV2 } from '../../src/ports/index.js';
 import type { ReferenceWorldModel } from '../../src/reference-world/sampler/world-model.js';
 import { truthOfSample, type SceneTruth } from '../../src/reference-world/truth/index.js';
-
-/** SHA-1 of bytes, hex: the key of an image. */
-export function imageKey(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('hex');
-}
+import { imageKey } from './memo-scorer.js';
 
 /** The reference generator v2 with a memo per item and the truth of every final image by its bytes' key. */
 export class TruthKeepingGenerator implements GeneratorV2 {
@@ -58,28 +53,4 @@ export class TruthKeepingGenerator implements GeneratorV2 {
     );
     return { outputs, warnings: [], response: { modelId: this.modelId } };
   }
-}
-
-/** A scorer memoised per (prompt, image bytes), keeping the wrapped scorer's capabilities. */
-export function memoScorer(inner: ScorerV1): ScorerV1 {
-  const memo = new Map<string, { score: number | null; detail: ScoreDetail | undefined }>();
-  const keyOf = (item: ScoreOptions['items'][number]): string => `${item.prompt}\u0000${item.image.type === 'inline' ? imageKey(item.image.data) : item.image.url}`;
-  return {
-    specificationVersion: 'v1',
-    provider: inner.provider,
-    modelId: inner.modelId,
-    maxBatchSize: inner.maxBatchSize,
-    maxConcurrency: inner.maxConcurrency,
-    ...(inner.range ? { range: inner.range } : {}),
-    ...(inner.judgesPreviews !== undefined ? { judgesPreviews: inner.judgesPreviews } : {}),
-    async doScore(options: ScoreOptions): Promise<ScoreResult> {
-      const unknown = options.items.filter((item) => !memo.has(keyOf(item)));
-      if (unknown.length > 0) {
-        const result = await inner.doScore({ ...options, items: unknown });
-        unknown.forEach((item, index) => memo.set(keyOf(item), { score: result.scores[index] ?? null, detail: result.details?.[index] }));
-      }
-      const known = options.items.map((item) => memo.get(keyOf(item))!);
-      return { scores: known.map((entry) => entry.score), details: known.map((entry) => entry.detail), warnings: [], response: { modelId: inner.modelId } };
-    },
-  };
 }

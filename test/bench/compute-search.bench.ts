@@ -36,7 +36,9 @@ import { judgeTruth } from '../../src/reference-world/truth/index.js';
 import { allowManyListeners } from '../../src/runtime/allow-many-listeners.js';
 import { EMULATOR_CREDENTIALS } from '../../src/runtime/sagemaker-config.js';
 import { computePlot, computeTable, type ComputeCell } from './compute-search-plot.js';
-import { imageKey, memoScorer, TruthKeepingGenerator } from './compute-search-ports.js';
+import { argValue } from './bench-args.js';
+import { TruthKeepingGenerator } from './compute-search-ports.js';
+import { imageKey, memoScorer } from './memo-scorer.js';
 import { loadGenevalPrompts } from './geneval-prompts.js';
 
 const ALL_METHODS: readonly SearchMethod[] = ['best_of_n', 'zero_order', 'preview_prune', 'paths', 'particles'];
@@ -55,10 +57,7 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const value = (name: string): string | undefined => {
-    const index = argv.indexOf(`--${name}`);
-    return index >= 0 ? argv[index + 1] : undefined;
-  };
+  const value = (name: string): string | undefined => argValue(argv, name);
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const prompts = value('prompts') ?? process.env.BENCH_COMPUTE_PROMPTS ?? '24';
   return {

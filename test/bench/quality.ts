@@ -15,19 +15,21 @@
  * `--generated` runs on the project's own suite instead of the official GenEval prompts; `--prompts`
  * falls back to BENCH_QUALITY_PROMPTS, then 100 (an evenly spaced subset that keeps the task proportions).
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGeneration } from '../../src/engine/index.js';
 import type { EngineDeps, GenerationPlan, ScorerEntry } from '../../src/engine/index.js';
-import type { GeneratedImage, GeneratorV1, ScoreDetail, ScorerV1 } from '../../src/ports/index.js';
+import type { GeneratedImage, GeneratorV1, ScorerV1 } from '../../src/ports/index.js';
 import { weightedMeanScore } from '../../src/engine/index.js';
 import { allowManyListeners } from '../../src/runtime/allow-many-listeners.js';
 import type { GenevalSpec } from '../../src/reference-world/scene/geneval-spec.js';
 import { ReferenceWorldModel } from '../../src/reference-world/sampler/world-model.js';
 import { generateGenevalSuite } from '../../src/reference-world/scene/geneval-suite.js';
 import { judgeTruth, sceneTruth } from '../../src/reference-world/truth/index.js';
+import { argValue } from './bench-args.js';
+import { memoScorer } from './memo-scorer.js';
+import { budgetPanel, escapeXml, seriesSvg } from './svg-plot.js';
 
 type Method = 'best_of_n' | 'zero_order' | 'promptist' | 'opt2i';
 const METHOD_LABELS: Record<Method, string> = {
@@ -54,10 +56,7 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const value = (name: string): string | undefined => {
-    const index = argv.indexOf(`--${name}`);
-    return index >= 0 ? argv[index + 1] : undefined;
-  };
+  const value = (name: string): string | undefined => argValue(argv, name);
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const prompts = value('prompts') ?? process.env.BENCH_QUALITY_PROMPTS ?? '100';
   const steps = Number(value('steps') ?? 20);
@@ -148,33 +147,6 @@ function memoizedGenerator(inner: GeneratorV1, onGenerated: () => void): Generat
   };
 }
 
-/** The same scorer, memoised per (prompt, image bytes). */
-function memoizedScorer(inner: ScorerV1): ScorerV1 {
-  const cache = new Map<string, { score: number; detail: ScoreDetail | undefined }>();
-  const keyOf = (prompt: string, data: Uint8Array): string => `${prompt}\u0000${createHash('sha1').update(data).digest('hex')}`;
-  return {
-    specificationVersion: 'v1',
-    provider: inner.provider,
-    modelId: inner.modelId,
-    maxBatchSize: inner.maxBatchSize,
-    maxConcurrency: inner.maxConcurrency,
-    ...(inner.range ? { range: inner.range } : {}),
-    async doScore(options) {
-      const keys = options.items.map((item) => (item.image.type === 'inline' ? keyOf(item.prompt, item.image.data) : `${item.prompt}\u0000${item.image.url}`));
-      const missing = options.items.filter((_, index) => !cache.has(keys[index]!));
-      if (missing.length > 0) {
-        const result = await inner.doScore({ ...options, items: missing });
-        missing.forEach((item, index) => {
-          const key = item.image.type === 'inline' ? keyOf(item.prompt, item.image.data) : `${item.prompt}\u0000${item.image.url}`;
-          cache.set(key, { score: result.scores[index]!, detail: result.details?.[index] });
-        });
-      }
-      const hits = keys.map((key) => cache.get(key)!);
-      return { scores: hits.map((hit) => hit.score), details: hits.map((hit) => hit.detail), warnings: [], response: { modelId: inner.modelId } };
-    },
-  };
-}
-
 interface Cell {
   readonly method: Method;
   readonly budget: number;
@@ -239,7 +211,7 @@ async function main(): Promise<void> {
   const depsForPrompt = (): EngineDeps => {
     const scorers: Record<string, ScorerEntry> = {};
     for (const scorer of reference.scorers) {
-      scorers[scorer.modelId] = { scorer: memoizedScorer(scorer), calibration: calibrations[scorer.modelId] ?? { mean: 0, std: 1 } };
+      scorers[scorer.modelId] = { scorer: memoScorer(scorer), calibration: calibrations[scorer.modelId] ?? { mean: 0, std: 1 } };
     }
     return {
       generator: memoizedGenerator(reference.generator, () => (generated += 1)),
@@ -345,8 +317,6 @@ function svgPlot(cells: readonly Cell[], options: Options, subtitle: string): st
   const panel = { width: 340, height: 300, top: 80 };
   const lefts = [70, 490, 910];
   const budgets = options.budgets;
-  const minX = Math.log2(Math.min(...budgets));
-  const maxX = Math.log2(Math.max(...budgets));
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
@@ -362,32 +332,14 @@ function svgPlot(cells: readonly Cell[], options: Options, subtitle: string): st
     { key: 'gap', label: 'reward hacking: promised − truth', min: Math.min(0, Math.floor(Math.min(...gaps) * 40) / 40), max: Math.max(0.05, Math.ceil(Math.max(...gaps) * 40) / 40) },
   ];
   metrics.forEach((metric, panelIndex) => {
-    const left = lefts[panelIndex]!;
-    const { min: minY, max: maxY } = metric;
-    const x = (budget: number): number => left + ((Math.log2(budget) - minX) / Math.max(1e-9, maxX - minX)) * panel.width;
-    const y = (value: number): number => panel.top + panel.height - ((value - minY) / Math.max(1e-9, maxY - minY)) * panel.height;
-    parts.push(`<rect x="${left}" y="${panel.top}" width="${panel.width}" height="${panel.height}" fill="none" stroke="#999"/>`);
-    parts.push(`<text x="${left + panel.width / 2}" y="${panel.top - 8}" text-anchor="middle">${escapeXml(metric.label)}</text>`);
-    for (const budget of budgets) {
-      parts.push(`<line x1="${x(budget)}" x2="${x(budget)}" y1="${panel.top}" y2="${panel.top + panel.height}" stroke="#eee"/>`);
-      parts.push(`<text x="${x(budget)}" y="${panel.top + panel.height + 16}" text-anchor="middle">${budget}</text>`);
-    }
-    for (let tick = 0; tick <= 4; tick += 1) {
-      const value = minY + ((maxY - minY) * tick) / 4;
-      parts.push(`<text x="${left - 6}" y="${y(value) + 4}" text-anchor="end">${value.toFixed(metric.key === 'gap' ? 3 : 2)}</text>`);
-    }
-    if (minY < 0 && maxY > 0) parts.push(`<line x1="${left}" x2="${left + panel.width}" y1="${y(0)}" y2="${y(0)}" stroke="#bbb" stroke-dasharray="4 3"/>`);
-    parts.push(`<text x="${left + panel.width / 2}" y="${panel.top + panel.height + 34}" text-anchor="middle">images per request (log scale)</text>`);
+    const frame = budgetPanel({ left: lefts[panelIndex]!, top: panel.top, width: panel.width, height: panel.height, label: metric.label, xLabel: 'images per request (log scale)', budgets, min: metric.min, max: metric.max, decimals: metric.key === 'gap' ? 3 : 2 });
+    parts.push(...frame.svg);
     for (const method of options.methods) {
       const points = budgets
         .map((budget) => cells.find((cell) => cell.method === method && cell.budget === budget))
         .filter((cell): cell is Cell => cell !== undefined)
-        .map((cell) => `${x(cell.budget).toFixed(1)},${y(cell[metric.key]).toFixed(1)}`);
-      parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${COLORS[method]}" stroke-width="2"/>`);
-      for (const point of points) {
-        const [px, py] = point.split(',');
-        parts.push(`<circle cx="${px}" cy="${py}" r="3" fill="${COLORS[method]}"/>`);
-      }
+        .map((cell) => [frame.x(cell.budget), frame.y(cell[metric.key])] as const);
+      parts.push(...seriesSvg(points, COLORS[method]));
     }
   });
   options.methods.forEach((method, index) => {
@@ -397,10 +349,6 @@ function svgPlot(cells: readonly Cell[], options: Options, subtitle: string): st
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 await main();
