@@ -80,7 +80,7 @@ describe('node runtime (a real server process on loopback, reference backend, fs
     expect(await again.json()).toEqual(record);
   });
 
-  it('after kill -9 mid-job, the first read says failed / interrupted, lists every candidate whose image is on disk, and none of the killed writer's temp files remains', async () => {
+  it('after kill -9 mid-job, the first read says failed / interrupted, lists every candidate whose image is on disk, and none of the killed writer\'s temp files remains', async () => {
     // Prepare
     const response = await fetch(`${server.baseUrl}/v1/generations`, {
       method: 'POST',
