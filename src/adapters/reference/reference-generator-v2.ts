@@ -1,10 +1,9 @@
-import sharp from 'sharp';
 import type { GenerateItemV2, GenerateOptionsV2, GenerateResultV2, GeneratedSegment, GeneratorV2, Warning } from '../../ports/index.js';
 import { ReferenceWorldModel } from '../../reference-world/sampler/world-model.js';
 import { sampleWorldSegment, type WorldSegment } from '../../reference-world/sampler/world-segments.js';
 import { InvalidGenerateRequestError } from './invalid-generate-request-error.js';
 import { decodeLatentCheckpoint, encodeLatentCheckpoint } from './latent-checkpoint-codec.js';
-import { throwIfAborted, validateItem, type ReferenceGeneratorOptions } from './reference-generator.js';
+import { encodePng, itemWarnings, MAX_SIDE, mergeWarnings, MIN_SIDE, REFERENCE_GENERATOR_MODEL_ID, sideInRange, throwIfAborted, validateItem, type ReferenceGeneratorOptions } from './reference-generator.js';
 
 /** What one v2 item produced, with the world's segment (benchmarks read the truth of its sample). */
 export interface ReferenceSegmentResult {
@@ -12,9 +11,6 @@ export interface ReferenceSegmentResult {
   readonly segment: WorldSegment;
   readonly warnings: readonly Warning[];
 }
-
-const MIN_SIDE = 64;
-const MAX_SIDE = 1024;
 
 /**
  * The reference world behind the Generator port v2: every item runs positions [from, to) of its DDIM(η)
@@ -33,7 +29,7 @@ export class ReferenceGeneratorV2 implements GeneratorV2 {
   private readonly pngCompressionLevel: number;
 
   constructor(options: ReferenceGeneratorOptions = {}) {
-    this.modelId = options.modelId ?? 'reference-ddim-v1';
+    this.modelId = options.modelId ?? REFERENCE_GENERATOR_MODEL_ID;
     this.world = new ReferenceWorldModel(options);
     this.pngCompressionLevel = options.pngCompressionLevel ?? 6;
   }
@@ -45,10 +41,9 @@ export class ReferenceGeneratorV2 implements GeneratorV2 {
     const warnings: Warning[] = [];
     const outputs: GeneratedSegment[] = [];
     for (const item of items) {
-      const result = await this.run(item, abortSignal);
-      for (const warning of result.warnings) {
-        if (!warnings.some((known) => JSON.stringify(known) === JSON.stringify(warning))) warnings.push(warning);
-      }
+      // validated above, with the whole batch, before any work
+      const result = await this.runValidated(item, abortSignal);
+      mergeWarnings(warnings, result.warnings);
       outputs.push(result.output);
     }
     return { outputs, warnings, response: { modelId: this.modelId } };
@@ -57,11 +52,11 @@ export class ReferenceGeneratorV2 implements GeneratorV2 {
   /** Runs one item. */
   async run(item: GenerateItemV2, abortSignal?: AbortSignal): Promise<ReferenceSegmentResult> {
     this.validate(item);
+    return this.runValidated(item, abortSignal);
+  }
+
+  private async runValidated(item: GenerateItemV2, abortSignal?: AbortSignal): Promise<ReferenceSegmentResult> {
     throwIfAborted(abortSignal);
-    const warnings: Warning[] = [];
-    if (item.negativePrompt !== undefined && item.negativePrompt.trim() !== '') {
-      warnings.push({ type: 'unsupported', feature: 'negativePrompt', details: 'the reference generator ignores negative prompts' });
-    }
     const to = item.to ?? item.steps;
     const from = item.from ?? item.start?.step ?? 0;
     const segment = await sampleWorldSegment(
@@ -79,7 +74,7 @@ export class ReferenceGeneratorV2 implements GeneratorV2 {
       },
       abortSignal,
     );
-    if (segment.sample.degenerateNoise) warnings.push({ type: 'other', message: 'noise recipe has no non-zero weight; used ε(first seed)' });
+    const warnings = itemWarnings(item, segment.sample.degenerateNoise);
     throwIfAborted(abortSignal);
     const final = to >= item.steps;
     const size = final ? { width: item.width, height: item.height } : item.preview;
@@ -95,9 +90,7 @@ export class ReferenceGeneratorV2 implements GeneratorV2 {
   }
 
   private async png(segment: WorldSegment, width: number, height: number): Promise<Uint8Array> {
-    const pixels = await this.world.render(segment.sample, width, height);
-    const png = await sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: this.pngCompressionLevel }).toBuffer();
-    return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+    return encodePng(await this.world.render(segment.sample, width, height), width, height, this.pngCompressionLevel);
   }
 
   /** Rejects what the v1 checks reject, and segments, checkpoints and previews the world cannot serve. */
@@ -122,8 +115,7 @@ export class ReferenceGeneratorV2 implements GeneratorV2 {
       throw new InvalidGenerateRequestError('sampler needs eta in [0, 1] and a uint32 seed');
     }
     if (item.preview) {
-      const sideOk = (side: number): boolean => Number.isInteger(side) && side >= MIN_SIDE && side <= MAX_SIDE;
-      if (!sideOk(item.preview.width) || !sideOk(item.preview.height)) throw new InvalidGenerateRequestError(`preview size ${item.preview.width}x${item.preview.height} outside ${MIN_SIDE}..${MAX_SIDE}`);
+      if (!sideInRange(item.preview.width) || !sideInRange(item.preview.height)) throw new InvalidGenerateRequestError(`preview size ${item.preview.width}x${item.preview.height} outside ${MIN_SIDE}..${MAX_SIDE}`);
     }
   }
 }

@@ -20,8 +20,12 @@ export interface ReferenceSample {
   readonly warnings: readonly Warning[];
 }
 
-const MIN_SIDE = 64;
-const MAX_SIDE = 1024;
+/** The reference generator's model id (v1 and v2, in-thread and pooled: one model, so checkpoints move between them). */
+export const REFERENCE_GENERATOR_MODEL_ID = 'reference-ddim-v1';
+
+/** Smallest and largest side (pixels) the reference world renders, images and previews alike. */
+export const MIN_SIDE = 64;
+export const MAX_SIDE = 1024;
 const MAX_STEPS = 1000;
 
 /**
@@ -41,7 +45,7 @@ export class ReferenceGenerator implements GeneratorV1 {
   private readonly pngCompressionLevel: number;
 
   constructor(options: ReferenceGeneratorOptions = {}) {
-    this.modelId = options.modelId ?? 'reference-ddim-v1';
+    this.modelId = options.modelId ?? REFERENCE_GENERATOR_MODEL_ID;
     this.world = new ReferenceWorldModel(options);
     this.pngCompressionLevel = options.pngCompressionLevel ?? 6;
   }
@@ -54,9 +58,7 @@ export class ReferenceGenerator implements GeneratorV1 {
     const images: GeneratedImage[] = [];
     for (const item of items) {
       const sample = await this.sample(item, abortSignal);
-      for (const warning of sample.warnings) {
-        if (!warnings.some((existing) => JSON.stringify(existing) === JSON.stringify(warning))) warnings.push(warning);
-      }
+      mergeWarnings(warnings, sample.warnings);
       images.push({ image: { type: 'inline', mediaType: 'image/png', data: sample.png }, nfe: sample.nfe });
     }
     return { images, warnings, response: { modelId: this.modelId } };
@@ -66,26 +68,46 @@ export class ReferenceGenerator implements GeneratorV1 {
   async sample(item: GenerateItem, abortSignal?: AbortSignal): Promise<ReferenceSample> {
     validateItem(item);
     throwIfAborted(abortSignal);
-    const warnings: Warning[] = [];
-    if (item.negativePrompt !== undefined && item.negativePrompt.trim() !== '') {
-      warnings.push({ type: 'unsupported', feature: 'negativePrompt', details: 'the reference generator ignores negative prompts' });
-    }
     const drawn = await this.world.sample(item, abortSignal);
-    if (drawn.degenerateNoise) warnings.push({ type: 'other', message: 'noise recipe has no non-zero weight; used ε(first seed)' });
+    const warnings = itemWarnings(item, drawn.degenerateNoise);
     throwIfAborted(abortSignal);
     const pixels = await this.world.render(drawn, item.width, item.height);
     throwIfAborted(abortSignal);
-    const png = await sharp(pixels, { raw: { width: item.width, height: item.height, channels: 3 } })
-      .png({ compressionLevel: this.pngCompressionLevel })
-      .toBuffer();
-    return { png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), nfe: drawn.nfe, warnings };
+    return { png: await encodePng(pixels, item.width, item.height, this.pngCompressionLevel), nfe: drawn.nfe, warnings };
   }
+}
+
+/** The warnings of one item: an ignored negative prompt, and a noise recipe that had no weight. */
+export function itemWarnings(item: GenerateItem, degenerateNoise: boolean): Warning[] {
+  const warnings: Warning[] = [];
+  if (item.negativePrompt !== undefined && item.negativePrompt.trim() !== '') {
+    warnings.push({ type: 'unsupported', feature: 'negativePrompt', details: 'the reference generator ignores negative prompts' });
+  }
+  if (degenerateNoise) warnings.push({ type: 'other', message: 'noise recipe has no non-zero weight; used ε(first seed)' });
+  return warnings;
+}
+
+/** Adds to a batch's warnings those of an item it does not hold yet. */
+export function mergeWarnings(into: Warning[], more: readonly Warning[]): void {
+  for (const warning of more) {
+    if (!into.some((existing) => JSON.stringify(existing) === JSON.stringify(warning))) into.push(warning);
+  }
+}
+
+/** Interleaved 8-bit RGB pixels as a PNG. */
+export async function encodePng(pixels: Uint8Array, width: number, height: number, compressionLevel: number): Promise<Uint8Array> {
+  const png = await sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel }).toBuffer();
+  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+}
+
+/** Whether a side (pixels) is one the reference world renders. */
+export function sideInRange(side: number): boolean {
+  return Number.isInteger(side) && side >= MIN_SIDE && side <= MAX_SIDE;
 }
 
 /** Rejects items the sampler cannot serve. */
 export function validateItem(item: GenerateItem): void {
-  const sideOk = (side: number): boolean => Number.isInteger(side) && side >= MIN_SIDE && side <= MAX_SIDE;
-  if (!sideOk(item.width) || !sideOk(item.height)) {
+  if (!sideInRange(item.width) || !sideInRange(item.height)) {
     throw new InvalidGenerateRequestError(`image size ${item.width}x${item.height} outside ${MIN_SIDE}..${MAX_SIDE} (integers)`);
   }
   if (!Number.isInteger(item.steps) || item.steps < 1 || item.steps > MAX_STEPS) throw new InvalidGenerateRequestError(`steps ${item.steps} outside 1..${MAX_STEPS}`);

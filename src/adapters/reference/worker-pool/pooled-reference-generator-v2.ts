@@ -1,10 +1,6 @@
 import type { GenerateOptionsV2, GenerateResultV2, GeneratorV2 } from '../../../ports/generator.js';
-import { InvalidGenerateRequestError } from '../reference-generator.js';
-import { ReferenceGeneratorV2 } from '../reference-generator-v2.js';
+import { InvalidGenerateRequestError, REFERENCE_GENERATOR_MODEL_ID } from '../reference-generator.js';
 import type { ReferenceWorkerPool } from './reference-worker-pool.js';
-
-/** The in-thread generator's model id (the pooled one is the same model, so checkpoints move between them). */
-const REFERENCE_GENERATOR_MODEL_ID = new ReferenceGeneratorV2().modelId;
 
 /**
  * The reference generator v2 served by a worker pool, like a remote GPU endpoint: one item per call, as

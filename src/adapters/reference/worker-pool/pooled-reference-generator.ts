@@ -1,9 +1,6 @@
 import type { GenerateOptions, GenerateResult, GeneratorV1 } from '../../../ports/generator.js';
-import { InvalidGenerateRequestError, ReferenceGenerator } from '../reference-generator.js';
+import { InvalidGenerateRequestError, REFERENCE_GENERATOR_MODEL_ID } from '../reference-generator.js';
 import type { ReferenceWorkerPool } from './reference-worker-pool.js';
-
-/** The in-thread generator's model id (the pooled one is the same model). */
-const REFERENCE_GENERATOR_MODEL_ID = new ReferenceGenerator().modelId;
 
 /**
  * The reference generator served by a worker pool, like a remote GPU endpoint: one image per call
