@@ -5,7 +5,7 @@
  * only web-platform globals (fetch, streams, TextDecoderStream), so it runs in browsers and in Node.
  */
 import type { z } from '@hono/zod-openapi';
-import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { readSseJsonEvents } from '../../client/generation-events.js';
 import type { GenerationRecord } from '../../api/schemas/generation-record.js';
 import type { generationRequestSchema } from '../../api/schemas/generation-request.js';
 import type { generationEventSchema } from '../../api/schemas/generation-stream.js';
@@ -162,17 +162,9 @@ export async function* readGenerationEvents(response: Response): AsyncGenerator<
     yield { event: 'done', id: '0', data: record } as GenerationEvent;
     return;
   }
-  if (!response.body) return;
-  const reader = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      if (value.event === undefined) continue;
-      yield { event: value.event, id: value.id ?? '', data: JSON.parse(value.data) as unknown } as GenerationEvent;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
+  for await (const event of readSseJsonEvents(response)) {
+    if (event.event === undefined) continue;
+    yield { event: event.event, id: event.id ?? '', data: event.data } as GenerationEvent;
   }
 }
 
