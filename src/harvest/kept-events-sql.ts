@@ -25,16 +25,22 @@ const RECEIVED_MS = 'COALESCE(epoch_ms(TRY_CAST(s.received_at AS TIMESTAMP)), 0)
 /** A 53-bit hash of a VARCHAR as an exact DOUBLE (what JS compares; equal hashes are confirmed on the strings). */
 const hash53 = (expression: string): string => `CAST(hash(${expression}) >> 11 AS DOUBLE)`;
 
+/** The text of an id where it is not the canonical text of its UUID (`uuid`, the id cast to UUID), else NULL. */
+const unlessCanonical = (id: string, uuid: string): string => `CASE WHEN ${uuid} IS NULL OR CAST(${uuid} AS VARCHAR) <> ${id} THEN ${id} END`;
+
 /**
  * The kept-events query over `scoped` (a relation with the columns and `excluded` of
  * `scopedFeedbackQuery`). One row per stored row of the scope:
  * - excluded rows first, with their reason `x` (and nothing else that is read);
- * - then the others, ordered by generation, app user, receipt time and event id: generation `g` and app
- *   user `u` ('' for none: the rules treat both alike) and their hashes `gh`/`uh`, event id `e` and its
+ * - then the others, ordered by generation, app user, receipt time and event id: generation (`gu`, the
+ *   id as a UUID, and `g`, its text where that is not the UUID's canonical text) and app user `u` ('' for
+ *   none: the rules treat both alike) and their hashes `gh`/`uh`, event id (`eu` and `e` alike) and its
  *   hash `eh`, deduplication key `key` (client event id, else event id) and its hash `kh`, type `t`
  *   (index in `FEEDBACK_TYPE_NAMES`), candidate `s`, compare candidates `a`/`b` and choice `ch`, rating
- *   `rt`, receipt ms `r`.
- * Numbers are DOUBLE, text VARCHAR (see `ResultColumns`).
+ *   `rt`, receipt ms `r`. Each generation id is one run (ids that are no UUID sort before the others);
+ *   within a user's run the order by receipt is by the UUID then the text, which `KeptEvents` checks
+ *   against its own order and corrects where they differ.
+ * Numbers are DOUBLE, ids UUID, text VARCHAR (see `ResultColumns`).
  */
 export function keptEventsQuery(scoped: string): string {
   const typeIndex = `CASE s.type ${FEEDBACK_TYPE_NAMES.map((name, index) => `WHEN '${name}' THEN ${index}`).join(' ')} END`;
@@ -45,6 +51,8 @@ WITH rows AS (
          ${kept('s.generation_id')} AS generation_id,
          ${kept("COALESCE(s.app_user, '')")} AS app_user,
          ${kept('s.event_id')} AS event_id,
+         ${kept('TRY_CAST(s.generation_id AS UUID)')} AS generation_uuid,
+         ${kept('TRY_CAST(s.event_id AS UUID)')} AS event_uuid,
          ${kept('COALESCE(s.client_event_id, s.event_id)')} AS dedupe_key,
          ${kept(typeIndex)} AS type,
          ${kept('s.candidate_id')} AS candidate_id,
@@ -59,9 +67,12 @@ SELECT excluded AS x,
        -- generation and user as hashes on every row (numbers cross to JS cheaply), the strings read only where the hashes change
        ${hash53('generation_id')} AS gh,
        ${hash53('app_user')} AS uh,
-       generation_id AS g,
+       -- ids that are canonical UUIDs cross as UUIDs (16 fixed bytes); the text only where it is not that UUID's text
+       generation_uuid AS gu,
+       ${unlessCanonical('generation_id', 'generation_uuid')} AS g,
        app_user AS u,
-       event_id AS e,
+       event_uuid AS eu,
+       ${unlessCanonical('event_id', 'event_uuid')} AS e,
        ${hash53('event_id')} AS eh,
        dedupe_key AS key,
        ${hash53('dedupe_key')} AS kh,
@@ -73,5 +84,5 @@ SELECT excluded AS x,
        CAST(rating AS DOUBLE) AS rt,
        CAST(ms AS DOUBLE) AS r
 FROM rows
-ORDER BY generation_id NULLS FIRST, app_user, ms, event_id`;
+ORDER BY gu NULLS FIRST, g NULLS FIRST, app_user, ms, eu, e`;
 }

@@ -82,9 +82,9 @@ export class KeptEvents implements EventView {
     }
     const size = columns.rowCount - start;
     const shifted = <T>(read: (row: number) => T): ((row: number) => T) => (row) => read(row + start);
-    const generationAt = shifted(columns.lazyText('g')) as (row: number) => string;
+    const generationAt = shifted(idReader(columns, 'g', 'gu'));
     const userAt = shifted(columns.lazyText('u')) as (row: number) => string;
-    const eventId = shifted(columns.lazyText('e')) as (row: number) => string;
+    const eventId = shifted(idReader(columns, 'e', 'eu'));
     const key = shifted(columns.lazyText('key')) as (row: number) => string;
     const generationRuns = runs(columns.number('gh').subarray(start), 0, size, generationAt);
     const userHashes = columns.number('uh').subarray(start);
@@ -218,6 +218,13 @@ export class KeptEvents implements EventView {
     }
     return rows;
   }
+}
+
+/** An id read from its UUID column (`uuid`) or, where the query gave it, its text column (`text`: an id that is not a canonical UUID). */
+function idReader(columns: ResultColumns, text: string, uuid: string): (row: number) => string {
+  const textAt = columns.lazyText(text);
+  const uuidAt = columns.lazyUuid(uuid);
+  return (row) => (textAt(row) ?? uuidAt(row)) as string;
 }
 
 /**

@@ -44,6 +44,24 @@ describe('ResultColumns (read from the vectors of an embedded DuckDB)', () => {
     expect(new Set(text)).toEqual(new Set([...SAMPLES, null]));
   });
 
+  it('reads a UUID column as the canonical text DuckDB casts it to, the sign bit and NULLs included', async () => {
+    const edges = ['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '7fffffff-ffff-ffff-ffff-ffffffffffff', '80000000-0000-0000-0000-000000000000', '0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B'];
+    const sql = `SELECT u, CAST(u AS VARCHAR) AS text FROM (
+        SELECT CASE WHEN i % 9 = 8 THEN NULL WHEN i < ${edges.length} THEN CAST([${edges.map((edge) => `'${edge}'`).join(', ')}][i + 1] AS UUID) ELSE uuid() END AS u
+        FROM range(3000) r(i)) ORDER BY text NULLS FIRST`;
+    const columns = await db.columns(sql);
+    const uuid = columns.lazyUuid('u');
+    const text = columns.text('text');
+    let nulls = 0;
+    for (let row = 0; row < columns.rowCount; row += 1) {
+      expect(uuid(row)).toBe(text[row]);
+      if (text[row] === null) nulls += 1;
+    }
+    expect(nulls).toBeGreaterThan(300);
+    for (const edge of edges) expect(text).toContain(edge.toLowerCase());
+    expect(() => columns.lazyUuid('text')).toThrow(/not UUID/);
+  });
+
   it('refuses to read a column as the wrong type, and an unknown column', async () => {
     const columns = await db.columns(`SELECT 1::INTEGER AS n, 'a' AS s, 1.5::DOUBLE AS d`);
     expect(() => columns.number('n')).toThrow(/not DOUBLE/);

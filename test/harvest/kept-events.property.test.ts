@@ -15,8 +15,11 @@ import { candidate } from './harvest-fixtures.js';
 import { uuidAt } from './harvest-store.js';
 import { referenceCounts, referenceEvents } from './reference-events.js';
 
-/** Generation ids the events name: two UUIDv7s and one id that is not a UUID (the rules take any string). */
-const GENERATIONS = [uuidAt('2024-04-30T00:00:00.000Z', 1), uuidAt('2024-04-30T00:00:01.000Z', 2), 'not-a-uuid'];
+/**
+ * Generation ids the events name: two UUIDv7s, one id that is not a UUID (the rules take any string) and
+ * the first UUID in capitals (another id, though DuckDB casts both to one UUID).
+ */
+const GENERATIONS = [uuidAt('2024-04-30T00:00:00.000Z', 1), uuidAt('2024-04-30T00:00:01.000Z', 2), 'not-a-uuid', uuidAt('2024-04-30T00:00:00.000Z', 1).toUpperCase()];
 const CANDIDATE_IDS = ['c000', 'c001', 'c002', 'c003', 'c009', ''];
 /** Receipt times with ties, a second format DuckDB parses and one it does not (read as 0 by both paths). */
 const TIMES = ['2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.001Z', '2024-05-01T10:00:05.000Z', '2024-05-02T08:00:00.000Z', '2024-05-01 10:00:03', 'yesterday'];
@@ -33,7 +36,7 @@ const receivedAt = weighted(...TIMES.map((time, index) => [time, index < 5 ? 4 :
 const apiLine = fc
   .record({
     type: weighted(['impression', 6], ['select', 2], ['download', 2], ['share', 1], ['upscale', 1], ['regenerate', 2], ['dismiss', 2], ['rate', 3], ['compare', 3]),
-    generation_id: weighted([GENERATIONS[0]!, 6], [GENERATIONS[1]!, 3], [GENERATIONS[2]!, 1]),
+    generation_id: weighted([GENERATIONS[0]!, 6], [GENERATIONS[1]!, 3], [GENERATIONS[2]!, 1], [GENERATIONS[3]!, 1]),
     candidate: candidateId,
     names: fc.boolean(),
     pair: fc.tuple(candidateId, candidateId),
@@ -67,8 +70,10 @@ const oddLine = fc.record(
     consent: optional(fc.boolean()),
     received_at: optional(receivedAt, 25),
     idTime: fc.constantFrom(...TIMES.slice(0, 5)),
+    /** How the stored event id is written: as the server writes it, in capitals, or not as a UUID. */
+    idForm: weighted(['uuid', 3], ['capitals', 1], ['text', 1]),
   },
-  { requiredKeys: ['idTime'] },
+  { requiredKeys: ['idTime', 'idForm'] },
 );
 
 const storedLine = fc.oneof({ arbitrary: apiLine, weight: 5 }, { arbitrary: oddLine, weight: 1 });
@@ -94,8 +99,12 @@ async function writeScenario(root: string, value: Scenario): Promise<void> {
   const files: string[][] = [[], [], [], []];
   value.lines.forEach(({ line, copies, file }, index) => {
     const { idTime, ...fields } = line;
+    const idForm = 'idForm' in fields ? fields.idForm : 'uuid';
+    delete (fields as { idForm?: unknown }).idForm;
     // unique event ids (the server stamps them), ordered independently of receipt times
-    const stored = JSON.stringify({ ...fields, event_id: uuidAt(idTime, index + 1), tenant: 'default' });
+    const uuid = uuidAt(idTime, index + 1);
+    const eventId = idForm === 'capitals' ? uuid.toUpperCase() : idForm === 'text' ? `event-${String(index + 1).padStart(3, '0')}` : uuid;
+    const stored = JSON.stringify({ ...fields, event_id: eventId, tenant: 'default' });
     for (let copy = 0; copy < copies; copy += 1) files[(file + copy) % files.length]!.push(stored);
   });
   const days = ['2024-05-01T10:00:00.000Z', '2024-05-01T11:00:00.000Z', '2024-05-02T09:00:00.000Z', '2024-05-02T23:00:00.000Z'];
@@ -142,7 +151,7 @@ describe('harvest rules on the kept-event columns (keptEventsQuery in DuckDB →
         expect(read.events.generationIds()).toEqual(ids);
         // the same rows with every hash equal: each run and copy must then be told apart by its strings
         const collided = KeptEvents.fromColumns(
-          await db.columns(`SELECT * REPLACE (0::DOUBLE AS gh, 0::DOUBLE AS uh, 0::DOUBLE AS kh, 0::DOUBLE AS eh) FROM (${keptEventsQuery(read.scoped)}) ORDER BY g NULLS FIRST, u, r, e`),
+          await db.columns(`SELECT * REPLACE (0::DOUBLE AS gh, 0::DOUBLE AS uh, 0::DOUBLE AS kh, 0::DOUBLE AS eh) FROM (${keptEventsQuery(read.scoped)}) ORDER BY gu NULLS FIRST, g NULLS FIRST, u, r, eu, e`),
         );
         expect(collided.tallies).toEqual(KeptEvents.fromColumns(await db.columns(keptEventsQuery(read.scoped))).tallies);
         expect(collided.events.generationIds()).toEqual(ids);
