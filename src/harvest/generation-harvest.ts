@@ -44,10 +44,11 @@ export function harvestGeneration(generation: HarvestGeneration, events: readonl
 /** All rules for one generation, from the harvest's kept-event columns: per app user `KeptEvents.judge` and `judgePairs`, then `assembleHarvest`. */
 export function harvestKept(generation: HarvestGeneration, events: KeptEvents, thresholds: HarvestThresholds): GenerationHarvest {
   const candidates = imageCandidates(generation);
-  const judgements = events.usersOf(generation.id).map((user) => {
+  const judgements: HumanPairs[] = [];
+  for (const user of events.usersOf(generation.id)) {
     const { tiers, compares } = events.judge(user, candidates);
-    return judgePairs(generation.id, user.appUser, tiers, compares, candidates);
-  });
+    judgements.push(judgePairs(generation.id, user.appUser, tiers, compares, candidates));
+  }
   return assembleHarvest(generation, judgements, thresholds);
 }
 
@@ -57,24 +58,28 @@ export function harvestKept(generation: HarvestGeneration, events: KeptEvents, t
  * (reward order).
  */
 export function assembleHarvest(generation: HarvestGeneration, judgements: readonly HumanPairs[], thresholds: HarvestThresholds): GenerationHarvest {
-  const human = judgements.flatMap((judgement) => judgement.pairs);
-  const covered = new Set(human.map((pair) => pairKey(pair.preferred, pair.rejected)));
-  return {
-    generation,
-    pairs: [...human, ...aiRewardPairs(generation, thresholds, covered)],
-    kto: ktoLabels(generation.id, judgements),
-    ranking: listwiseRanking(generation),
-    ties: sum(judgements, (judgement) => judgement.ties),
-    conflicting: sum(judgements, (judgement) => judgement.conflicting),
-    ignoredEvents: sum(judgements, (judgement) => judgement.ignored),
-  };
+  // one loop, no callbacks: this runs once per generation of a harvest
+  const pairs: PreferencePair[] = [];
+  const covered = new Set<string>();
+  let ties = 0;
+  let conflicting = 0;
+  let ignoredEvents = 0;
+  for (const judgement of judgements) {
+    for (const pair of judgement.pairs) {
+      pairs.push(pair);
+      covered.add(pairKey(pair.preferred, pair.rejected));
+    }
+    ties += judgement.ties;
+    conflicting += judgement.conflicting;
+    ignoredEvents += judgement.ignored;
+  }
+  for (const pair of aiRewardPairs(generation, thresholds, covered)) pairs.push(pair);
+  return { generation, pairs, kto: ktoLabels(generation.id, judgements), ranking: listwiseRanking(generation), ties, conflicting, ignoredEvents };
 }
 
 /** The candidates that have an image (the rules ignore events about the others). */
 function imageCandidates(generation: HarvestGeneration): Set<string> {
-  return new Set(generation.candidates.filter(hasImage).map((candidate) => candidate.id));
-}
-
-function sum<T>(items: readonly T[], value: (item: T) => number): number {
-  return items.reduce((total, item) => total + value(item), 0);
+  const ids = new Set<string>();
+  for (const candidate of generation.candidates) if (hasImage(candidate)) ids.add(candidate.id);
+  return ids;
 }

@@ -243,9 +243,11 @@ const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(
  * `DuckDBUUIDValue` reads it back.
  */
 function uuidText(data: Uint8Array, offset: number): string {
-  const byte = (index: number): string => HEX[index === 0 ? data[offset + 15]! ^ 0x80 : data[offset + 15 - index]!]!;
+  const at = offset + 15; // the most significant byte comes first in the text
   return (
-    byte(0) + byte(1) + byte(2) + byte(3) + '-' + byte(4) + byte(5) + '-' + byte(6) + byte(7) + '-' + byte(8) + byte(9) + '-' +
-    byte(10) + byte(11) + byte(12) + byte(13) + byte(14) + byte(15)
+    HEX[data[at]! ^ 0x80]! + HEX[data[at - 1]!]! + HEX[data[at - 2]!]! + HEX[data[at - 3]!]! + '-' +
+    HEX[data[at - 4]!]! + HEX[data[at - 5]!]! + '-' + HEX[data[at - 6]!]! + HEX[data[at - 7]!]! + '-' +
+    HEX[data[at - 8]!]! + HEX[data[at - 9]!]! + '-' + HEX[data[at - 10]!]! + HEX[data[at - 11]!]! +
+    HEX[data[at - 12]!]! + HEX[data[at - 13]!]! + HEX[data[at - 14]!]! + HEX[data[at - 15]!]!
   );
 }

@@ -147,17 +147,18 @@ export class KeptEvents implements EventView {
   usersOf(generationId: string): UserEvents[] {
     const rows = this.generations.get(generationId);
     if (!rows) return [];
-    const users: { key: string; rows: ArrayLike<number> }[] = [];
+    const users: UserEvents[] = [];
     for (let start = rows.start; start < rows.end; ) {
       const run = this.userOf[this.positions[start]!]!;
       let end = start + 1;
       while (end < rows.end && this.userOf[this.positions[end]!] === run) end += 1;
-      users.push({ key: this.userNames[run]!, rows: this.inReceiptOrder(start, end) });
+      const key = this.userNames[run]!;
+      users.push({ appUser: key === '' ? null : key, rows: this.inReceiptOrder(start, end) });
       start = end;
     }
-    // SQL sorts by bytes; the rules order users as JS compares strings
-    users.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return users.map(({ key, rows: userRows }) => ({ appUser: key === '' ? null : key, rows: userRows }));
+    // SQL sorts by bytes; the rules order users as JS compares strings (none, like '', first)
+    if (users.length > 1) users.sort(byAppUser);
+    return users;
   }
 
   /** The tiers of one user's candidates (`tiersOfRows`), and their `compare` events in receipt order. */
@@ -218,6 +219,13 @@ export class KeptEvents implements EventView {
     }
     return rows;
   }
+}
+
+/** Users in the order JS compares their names, none ('') first. */
+function byAppUser(a: UserEvents, b: UserEvents): number {
+  const x = a.appUser ?? '';
+  const y = b.appUser ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** An id read from its UUID column (`uuid`) or, where the query gave it, its text column (`text`: an id that is not a canonical UUID). */

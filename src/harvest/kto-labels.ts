@@ -23,25 +23,32 @@ export interface KtoLabel {
  */
 export function ktoLabels(generationId: string, judgements: readonly HumanPairs[]): KtoLabel[] {
   const tally = new Map<string, { wins: number; losses: number }>();
-  const count = (candidate: string, field: 'wins' | 'losses'): void => {
-    const entry = tally.get(candidate) ?? { wins: 0, losses: 0 };
-    entry[field] += 1;
-    tally.set(candidate, entry);
-  };
   for (const judgement of judgements) {
     for (const pair of judgement.pairs) {
-      count(pair.preferred, 'wins');
-      count(pair.rejected, 'losses');
+      count(tally, pair.preferred).wins += 1;
+      count(tally, pair.rejected).losses += 1;
     }
     for (const [candidate, evidence] of judgement.tiers) {
-      if (POSITIVE_TIERS.has(evidence.tier)) count(candidate, 'wins');
-      else if (NEGATIVE_TIERS.has(evidence.tier)) count(candidate, 'losses');
+      if (POSITIVE_TIERS.has(evidence.tier)) count(tally, candidate).wins += 1;
+      else if (NEGATIVE_TIERS.has(evidence.tier)) count(tally, candidate).losses += 1;
     }
   }
-  return [...tally.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([candidateId, { wins, losses }]) => {
-      const split: KtoSplit = losses === 0 ? 'exclusive_win' : wins === 0 ? 'exclusive_lose' : 'intersections';
-      return { generationId, candidateId, split, label: split === 'exclusive_lose' ? 0 : 1, wins, losses };
-    });
+  const candidates = [...tally.keys()].sort();
+  const labels: KtoLabel[] = [];
+  for (const candidateId of candidates) {
+    const { wins, losses } = tally.get(candidateId)!;
+    const split: KtoSplit = losses === 0 ? 'exclusive_win' : wins === 0 ? 'exclusive_lose' : 'intersections';
+    labels.push({ generationId, candidateId, split, label: split === 'exclusive_lose' ? 0 : 1, wins, losses });
+  }
+  return labels;
+}
+
+/** A candidate's entry in the tally, made on first use. */
+function count(tally: Map<string, { wins: number; losses: number }>, candidate: string): { wins: number; losses: number } {
+  let entry = tally.get(candidate);
+  if (!entry) {
+    entry = { wins: 0, losses: 0 };
+    tally.set(candidate, entry);
+  }
+  return entry;
 }

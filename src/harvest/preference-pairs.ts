@@ -166,27 +166,29 @@ export function aiRewardPairs(generation: HarvestGeneration, thresholds: Harvest
       found.push({ preferred, rejected, margin });
     }
   }
-  const decidedAt = Date.parse(generation.createdAt);
-  return found
-    .sort((x, y) => y.margin - x.margin || byCandidates(x, y))
-    .slice(0, thresholds.aiMaxPairsPerGeneration)
-    .map(({ preferred, rejected, margin }) => ({
-      generationId: generation.id,
-      appUser: generation.appUser,
-      preferred,
-      rejected,
-      signal: 'ai_reward' as const,
-      weight: SIGNAL_WEIGHTS.ai_reward,
-      aiFeedback: true,
-      decidedAt: Number.isFinite(decidedAt) ? decidedAt : 0,
-      eventIds: [],
-      rewardMargin: margin,
-    }));
+  if (found.length === 0) return [];
+  const parsed = Date.parse(generation.createdAt);
+  const decidedAt = Number.isFinite(parsed) ? parsed : 0;
+  found.sort(byMarginThenCandidates);
+  const pairs: PreferencePair[] = [];
+  for (const { preferred, rejected, margin } of found.slice(0, thresholds.aiMaxPairsPerGeneration)) {
+    pairs.push({ generationId: generation.id, appUser: generation.appUser, preferred, rejected, signal: 'ai_reward', weight: SIGNAL_WEIGHTS.ai_reward, aiFeedback: true, decidedAt, eventIds: [], rewardMargin: margin });
+  }
+  return pairs;
+}
+
+/** Largest margin first, then by candidates. */
+function byMarginThenCandidates(x: { readonly preferred: string; readonly rejected: string; readonly margin: number }, y: { readonly preferred: string; readonly rejected: string; readonly margin: number }): number {
+  return y.margin - x.margin || byCandidates(x, y);
 }
 
 /** Orders pairs by their unordered candidate pair (smaller id, then larger id), without building keys. */
 function byCandidates(a: { readonly preferred: string; readonly rejected: string }, b: { readonly preferred: string; readonly rejected: string }): number {
-  const [aLow, aHigh] = a.preferred < a.rejected ? [a.preferred, a.rejected] : [a.rejected, a.preferred];
-  const [bLow, bHigh] = b.preferred < b.rejected ? [b.preferred, b.rejected] : [b.rejected, b.preferred];
+  const aSwap = a.preferred > a.rejected;
+  const bSwap = b.preferred > b.rejected;
+  const aLow = aSwap ? a.rejected : a.preferred;
+  const aHigh = aSwap ? a.preferred : a.rejected;
+  const bLow = bSwap ? b.rejected : b.preferred;
+  const bHigh = bSwap ? b.preferred : b.rejected;
   return aLow < bLow ? -1 : aLow > bLow ? 1 : aHigh < bHigh ? -1 : aHigh > bHigh ? 1 : 0;
 }
