@@ -1,5 +1,7 @@
-/** The value after `--name` in a benchmark's arguments, if given (the benchmarks' option parsing). */
+/** The value after `--name` (or in `--name=value`) in a benchmark's arguments, if given (the benchmarks' option parsing). */
 export function argValue(argv: readonly string[], name: string): string | undefined {
   const index = argv.indexOf(`--${name}`);
-  return index >= 0 ? argv[index + 1] : undefined;
+  if (index >= 0) return argv[index + 1];
+  const joined = argv.find((arg) => arg.startsWith(`--${name}=`));
+  return joined === undefined ? undefined : joined.slice(name.length + 3);
 }

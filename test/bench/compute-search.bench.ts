@@ -37,6 +37,7 @@ import { allowManyListeners } from '../../src/runtime/allow-many-listeners.js';
 import { EMULATOR_CREDENTIALS } from '../../src/runtime/sagemaker-config.js';
 import { computePlot, computeTable, type ComputeCell } from './compute-search-plot.js';
 import { argValue } from './bench-args.js';
+import { evenlySpaced, genevalPlan } from './bench-plan.js';
 import { TruthKeepingGenerator } from './compute-search-ports.js';
 import { imageKey, memoScorer } from './memo-scorer.js';
 import { loadGenevalPrompts } from './geneval-prompts.js';
@@ -75,26 +76,13 @@ function parseOptions(argv: readonly string[]): Options {
 
 /** The request an app would send: one strategy under an NFE budget (the image budget left at its maximum), geneval as the reward. */
 function planFor(method: SearchMethod, budgetNfe: number, prompt: string, seed: number, options: Options): GenerationPlan {
-  return {
-    prompt,
-    n: 1,
-    width: options.size,
-    height: options.size,
-    steps: options.steps,
-    guidance: 5,
-    seed,
-    rewards: [{ model: 'geneval', weight: 1 }],
-    aggregate: 'rank',
-    promptOptimization: { method: 'none', mode: 'off', rounds: 0, candidates: 0, noises: 0 },
-    search: { method, budget: 256, budgetNfe, searchSteps: options.steps, neighbors: 4, cosine: 0.95, onStall: 'restart' },
-  };
+  return genevalPlan(
+    { prompt, seed, size: options.size, steps: options.steps },
+    { method: 'none', mode: 'off', rounds: 0, candidates: 0, noises: 0 },
+    { method, budget: 256, budgetNfe, searchSteps: options.steps, neighbors: 4, cosine: 0.95, onStall: 'restart' },
+  );
 }
 
-/** Every k-th spec, so a subset keeps the tag proportions (specs are grouped by tag). */
-function subset<T>(items: readonly T[], count: number | 'all'): T[] {
-  if (count === 'all' || count >= items.length) return [...items];
-  return Array.from({ length: count }, (_, index) => items[Math.floor((index * items.length) / count)]!);
-}
 
 const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 
@@ -161,7 +149,7 @@ async function main(): Promise<void> {
   const promptCounts: Record<string, number> = {};
   let ran = 0;
   for (const set of sets) {
-    const specs = subset(setSpecs[set]!, options.prompts);
+    const specs = evenlySpaced(setSpecs[set]!, options.prompts);
     promptCounts[set] = specs.length;
     const outcomes = new Map<string, Outcome[]>();
     for (const [index, spec] of specs.entries()) {
@@ -247,7 +235,7 @@ async function main(): Promise<void> {
 
 /** How well each reference scorer's preview scores (x̂₀ at a step, 64 px) rank the final images of 8 noises a prompt. */
 async function previewCorrelation(generator: ReferenceGeneratorV2, scorers: readonly ScorerV1[], specs: readonly GenevalSpec[], options: Options): Promise<{ model: string; step: number; spearman: number | null; prompts: number }[]> {
-  const chosen = subset(specs, options.correlationPrompts);
+  const chosen = evenlySpaced(specs, options.correlationPrompts);
   const steps = [Math.round(options.steps / 4), Math.round(options.steps / 2)];
   const results: { model: string; step: number; spearman: number | null; prompts: number }[] = [];
   const perPrompt = new Map<string, number[]>();
@@ -315,7 +303,7 @@ async function checkpointOverhead(specs: readonly GenevalSpec[], options: Option
   const emulator = await startSageMakerEmulator({ world: reference.world, port: 0, onClose: () => reference.close() });
   const client = createSageMakerRuntimeClient({ endpoint: emulator.url, credentials: EMULATOR_CREDENTIALS, maxAttempts: 2, retryBaseDelayMs: 1, retryMaxDelayMs: 4 });
   const endpoint = (endpointName: string) => ({ client, endpointName, timeoutMs: 60_000, circuitBreaker: new CircuitBreaker(endpointName, { failureThreshold: 1000 }) });
-  const chosen = subset(specs, options.overheadPrompts);
+  const chosen = evenlySpaced(specs, options.overheadPrompts);
   const results = [];
   try {
     for (const method of options.methods) {

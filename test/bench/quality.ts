@@ -18,6 +18,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import PQueue from 'p-queue';
 import { runGeneration } from '../../src/engine/index.js';
 import type { EngineDeps, GenerationPlan, ScorerEntry } from '../../src/engine/index.js';
 import type { GeneratedImage, GeneratorV1, ScorerV1 } from '../../src/ports/index.js';
@@ -28,6 +29,7 @@ import { ReferenceWorldModel } from '../../src/reference-world/sampler/world-mod
 import { generateGenevalSuite } from '../../src/reference-world/scene/geneval-suite.js';
 import { judgeTruth, sceneTruth } from '../../src/reference-world/truth/index.js';
 import { argValue } from './bench-args.js';
+import { evenlySpaced, genevalPlan } from './bench-plan.js';
 import { memoScorer } from './memo-scorer.js';
 import { budgetPanel, escapeXml, seriesSvg } from './svg-plot.js';
 
@@ -77,44 +79,15 @@ function parseOptions(argv: readonly string[]): Options {
 /** The plan of one (method, budget, prompt) cell: the request an app would send, defaults filled in. */
 function planFor(method: Method, budget: number, prompt: string, seed: number, options: Options): GenerationPlan {
   const searchMethod = method === 'zero_order' ? 'zero_order' : method === 'best_of_n' ? 'best_of_n' : options.then;
-  return {
-    prompt,
-    n: 1,
-    width: options.size,
-    height: options.size,
-    steps: options.steps,
-    guidance: 5,
-    seed,
-    rewards: [{ model: 'geneval', weight: 1 }],
-    aggregate: 'rank',
-    promptOptimization:
-      method === 'promptist'
-        ? { method: 'promptist', mode: 'auto', rounds: 1, candidates: 3, noises: 2 }
-        : method === 'opt2i'
-          ? { method: 'opt2i', mode: 'auto', rounds: 3, candidates: 2, noises: 2 }
-          : { method: 'none', mode: 'off', rounds: 0, candidates: 0, noises: 0 },
-    search: { method: searchMethod, budget, searchSteps: options.searchSteps, neighbors: 4, cosine: 0.95, onStall: 'restart' },
-  };
-}
-
-/** Every k-th spec, so a subset keeps the suite's tag proportions (the suite is grouped by tag). */
-function subset<T>(items: readonly T[], count: number | 'all'): T[] {
-  if (count === 'all' || count >= items.length) return [...items];
-  return Array.from({ length: count }, (_, index) => items[Math.floor((index * items.length) / count)]!);
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index]!, index);
-      }
-    }),
+  return genevalPlan(
+    { prompt, seed, size: options.size, steps: options.steps },
+    method === 'promptist'
+      ? { method: 'promptist', mode: 'auto', rounds: 1, candidates: 3, noises: 2 }
+      : method === 'opt2i'
+        ? { method: 'opt2i', mode: 'auto', rounds: 3, candidates: 2, noises: 2 }
+        : { method: 'none', mode: 'off', rounds: 0, candidates: 0, noises: 0 },
+    { method: searchMethod, budget, searchSteps: options.searchSteps, neighbors: 4, cosine: 0.95, onStall: 'restart' },
   );
-  return results;
 }
 
 /**
@@ -199,7 +172,7 @@ async function main(): Promise<void> {
   const loaded = options.generated ? { source: 'generated' as const, specs: generateGenevalSuite() } : promptsModule.loadGenevalPrompts();
   const source = loaded.source === 'official' ? 'official' : 'suite';
   const allSpecs = loaded.specs;
-  const specs = subset(allSpecs, options.prompts);
+  const specs = evenlySpaced(allSpecs, options.prompts);
   const reference = createReferenceWorld();
   const truthWorld = new ReferenceWorldModel({ mixtureCacheSize: 8 });
   /** Whether the truth says the returned image shows the user's original spec. */
@@ -228,7 +201,7 @@ async function main(): Promise<void> {
   const cellsOf = options.methods.flatMap((method) => options.budgets.map((budget) => ({ method, budget })));
   const started = performance.now();
   let done = 0;
-  const perPrompt = await mapLimited(specs, options.parallel, async (spec, index) => {
+  const perPrompt = await new PQueue({ concurrency: options.parallel }).addAll(specs.map((spec, index) => async () => {
     const deps = depsForPrompt();
     const prompt = spec.prompt ?? '';
     const outcomes = [];
@@ -248,7 +221,7 @@ async function main(): Promise<void> {
       console.log(`  ${done}/${specs.length} prompts, ${((performance.now() - started) / 1000).toFixed(0)} s, ${generated} distinct images generated`);
     }
     return { tag: spec.tag ?? 'unknown', outcomes };
-  });
+  }));
   const totalMs = performance.now() - started;
   const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   const cells: Cell[] = cellsOf.map(({ method, budget }, cellIndex) => {

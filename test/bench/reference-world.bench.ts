@@ -36,6 +36,8 @@ import { ReferenceWorldModel } from '../../src/reference-world/sampler/world-mod
 import { judgeTruth, truthOfSample } from '../../src/reference-world/truth/index.js';
 import { loadGenevalPrompts } from './geneval-prompts.js';
 import { SDXL_GENEVAL, SDXL_GENEVAL_OVERALL } from './geneval-targets.js';
+import { argValue } from './bench-args.js';
+import { evenlySpacedIndices } from './bench-plan.js';
 
 const TAGS = ['single_object', 'two_object', 'counting', 'colors', 'position', 'color_attr'] as const;
 const MULTI_OBJECT_TAGS: readonly string[] = ['two_object', 'counting', 'position', 'color_attr'];
@@ -190,20 +192,9 @@ function fixed(value: number): string {
   return Number.isFinite(value) ? value.toFixed(3) : 'n/a';
 }
 
-/** Every k-th spec, so a subset keeps the tag proportions (the file is grouped by tag). */
-function subset<T>(items: readonly T[], count: number): { item: T; index: number }[] {
-  if (count >= items.length) return items.map((item, index) => ({ item, index }));
-  return Array.from({ length: count }, (_, k) => {
-    const index = Math.floor((k * items.length) / count);
-    return { item: items[index] as T, index };
-  });
-}
-
 /** The value of `--name N` (or `--name=N`), else the fallback. */
 function option(args: readonly string[], name: string, fallback: string | undefined): string | undefined {
-  const at = args.indexOf(`--${name}`);
-  if (at >= 0) return args[at + 1];
-  return args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+  return argValue(args, name) ?? fallback;
 }
 
 async function main(): Promise<void> {
@@ -213,7 +204,7 @@ async function main(): Promise<void> {
   const agreementSeeds = Math.max(1, Number(option(args, 'agreement-seeds', '2')));
   const loaded = args.includes('--generated') ? { source: 'generated' as const, path: undefined, specs: generateGenevalSuite() } : loadGenevalPrompts();
   const promptCount = Number(option(args, 'prompts', process.env.BENCH_PROMPTS ?? String(loaded.specs.length)));
-  const chosen = subset(loaded.specs, Math.max(1, promptCount));
+  const chosen = evenlySpacedIndices(loaded.specs.length, Math.max(1, promptCount)).map((index) => ({ item: loaded.specs[index]!, index }));
   const source = loaded.source === 'official' ? 'official' : 'suite';
   console.log(`reference world benchmark: ${chosen.length} of ${loaded.specs.length} GenEval prompts (${source}${loaded.path ? `, ${loaded.path}` : ''}), ${seeds} seeds per prompt, ${workers} worker(s), judged by the truth`);
 
